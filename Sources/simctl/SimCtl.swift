@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// `simctl`: the PoIES toolkit's command line. Each subcommand lives in its own file.
+@main
+struct SimCtl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simctl",
+        abstract: "PoIES mining research and devnet toolkit.",
+        discussion: """
+            PoIES accepts a block when S = H(u) + Σψ ≥ Θ. simctl runs the simulator on scenario \
+            files, inspects the consensus math, verifies proofs and benchmarks the miner.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            Inspect.self,
+            Bench.self,
+        ]
+    )
+}
