@@ -1,0 +1,52 @@
+import Foundation
+
+/// Runs the built `simctl` binary end to end (like argument-parser's example tests).
+///
+/// The binary is `$SIMCTL_BIN` when set (the Makefile sets it), else the first of
+/// `.build/{release,debug}/simctl` that exists.
+public enum Simctl {
+    public struct Output: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    public static var binary: URL? {
+        if let p = ProcessInfo.processInfo.environment["SIMCTL_BIN"], FileManager.default.isExecutableFile(atPath: p) {
+            return URL(fileURLWithPath: p)
+        }
+        for c in ["release", "debug"] {
+            let u = ProjectPaths.root.appendingPathComponent(".build/\(c)/simctl")
+            if FileManager.default.isExecutableFile(atPath: u.path) { return u }
+        }
+        return nil
+    }
+
+    /// Runs `simctl args…` with optional stdin, in `cwd` (default: the package root).
+    public static func run(_ args: [String], stdin: String? = nil, cwd: URL? = nil) throws -> Output {
+        guard let bin = binary else {
+            throw NSError(domain: "Simctl", code: 1, userInfo: [NSLocalizedDescriptionKey: "simctl is not built; run swift build --product simctl"])
+        }
+        let p = Process()
+        p.executableURL = bin
+        p.arguments = args
+        p.currentDirectoryURL = cwd ?? ProjectPaths.root
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = inp
+        try p.run()
+        if let s = stdin { inp.fileHandleForWriting.write(Data(s.utf8)) }
+        try inp.fileHandleForWriting.close()
+        // Read both pipes concurrently so a large stderr cannot block the child.
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        p.waitUntilExit()
+        return Output(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
