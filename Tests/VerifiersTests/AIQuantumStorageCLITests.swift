@@ -1,0 +1,74 @@
+import Foundation
+import MiningCore
+import Testing
+import TestSupport
+@testable import Verifiers
+
+/// `simctl prove ai|quantum|storage` end to end: the printed envelope must pass the verifier.
+/// Enabled once the subcommands are registered under `simctl prove` (and simctl is built).
+enum ProveCommandsRegistration {
+    static var registered: Bool {
+        guard Simctl.binary != nil, let out = try? Simctl.run(["prove", "storage", "--help"]) else { return false }
+        return out.status == 0
+    }
+}
+
+@Suite(.enabled(if: ProveCommandsRegistration.registered)) struct AIQuantumStorageCLITests {
+    typealias S = UsefulTestSupport
+
+    static func envelope(_ args: [String]) throws -> UsefulEnvelope {
+        let out = try Simctl.run(args)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.split(separator: "\n").count == 1)
+        return try UsefulEnvelope.decode(bytes: Array(out.stdout.utf8))
+    }
+
+    @Test func proveAIIsAcceptedAndKnobsBite() throws {
+        let ctx = UsefulVerifierContext()
+        let ok = try AIVerifier.verify(envelope: try Self.envelope(["prove", "ai", "--layers", "16,32,8"]), context: ctx).get()
+        #expect(ok == .ai(units: Double(768 * 80) / 1_048_576, qos: 1, traps: 1, redundancy: 1))
+        let bad = try AIVerifier.verify(envelope: try Self.envelope(["prove", "ai", "--wrong-traps", "4"]), context: ctx).get()
+        guard case .ai(_, _, let traps, _) = bad else { Issue.record("not AI"); return }
+        #expect(traps == 0.75)
+    }
+
+    @Test func proveQuantumForgedSignatureIsRejected() throws {
+        let ctx = UsefulVerifierContext()
+        _ = try QuantumVerifier.verify(envelope: try Self.envelope(["prove", "quantum", "--shots", "64"]), context: ctx).get()
+        let forged = QuantumVerifier.verify(envelope: try Self.envelope(["prove", "quantum", "--forge-signature"]), context: ctx)
+        #expect(S.reason(forged) == .badSignature)
+    }
+
+    @Test func proveStorageFromASectorFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("uv-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("sector.bin").path
+        let parent = Hex.encode(S.parentHash)
+        let env = try Self.envelope(["prove", "storage", "--sector", path, "--create", "--leaves", "9",
+                                     "--parent-hash", parent, "--epoch", "3", "--tickets", "2"])
+        let ctx = UsefulVerifierContext(parentHash: S.parentHash, storageEpoch: 3)
+        let m = try StorageVerifier.verify(envelope: env, context: ctx).get()
+        let sizeGiB: Double = 9.0 * 4096 / 1_073_741_824
+        #expect(m == .storage(heartbeat: true, sizeGiB: sizeGiB, avail: 1, retrieval: 2.0 / 16))
+        // Reusing the file (no --create) answers the same challenges.
+        let again = try Self.envelope(["prove", "storage", "--sector", path, "--parent-hash", parent, "--epoch", "3", "--tickets", "2"])
+        #expect(again == env)
+    }
+
+    @Test func badInputIsOneLineNamingTheField() throws {
+        let cases: [([String], String)] = [
+            (["prove", "storage", "--sector", "/nonexistent/x", "--parent-hash", "0x12", "--epoch", "1"], "--parent-hash"),
+            (["prove", "storage", "--sector", "/nonexistent/x", "--parent-hash", Hex.encode(S.parentHash), "--epoch", "1"], "--sector"),
+            (["prove", "ai", "--layers", "16,,8"], "--layers"),
+            (["prove", "ai", "--traps", "2"], "--traps"),
+            (["prove", "quantum", "--width", "17"], "--width"),
+            (["prove", "quantum", "--noise", "1.5"], "--noise"),
+        ]
+        for (args, field) in cases {
+            let out = try Simctl.run(args)
+            #expect(out.status != 0)
+            let lines = out.stderr.split(separator: "\n")
+            #expect(lines.count == 1 && lines.first?.contains(field) == true, "\(args): \(out.stderr)")
+        }
+    }
+}
