@@ -41,7 +41,7 @@ public enum AIVerifier {
             throw UsefulRejection(.trapRootMismatch, "body.trapRoot", "the revealed trap answers do not hash to trapRoot")
         }
         guard body.nullifier(chainId: context.chainId) == nullifier else {
-            throw UsefulRejection(.nullifierMismatch, "envelope.nullifier", "does not match the body for chain \(context.chainId)")
+            throw UsefulRejection(.nullifierMismatch, "nullifier", "does not match the body for chain \(context.chainId)")
         }
         // Cryptography.
         try context.checkKeyAllowed(body.providerKey, for: .ai)

@@ -23,7 +23,7 @@ public enum QuantumVerifier {
             throw UsefulRejection(.trapRootMismatch, "body.trapRoot", "the trap outcomes do not hash to trapRoot")
         }
         guard body.nullifier(chainId: context.chainId) == nullifier else {
-            throw UsefulRejection(.nullifierMismatch, "envelope.nullifier", "does not match the body for chain \(context.chainId)")
+            throw UsefulRejection(.nullifierMismatch, "nullifier", "does not match the body for chain \(context.chainId)")
         }
         try context.checkKeyAllowed(body.providerKey, for: .quantum)
         guard Ed25519.verify(signature: body.signature, message: body.attestation.canonicalBytes, publicKey: body.providerKey) else {

@@ -24,7 +24,7 @@ public enum StorageVerifier {
             throw UsefulRejection(.outOfRange, "body.openings[\(bad)].challenge", "the policy issues \(challenges) challenges")
         }
         guard body.nullifier(chainId: context.chainId) == nullifier else {
-            throw UsefulRejection(.nullifierMismatch, "envelope.nullifier", "does not match the body for chain \(context.chainId)")
+            throw UsefulRejection(.nullifierMismatch, "nullifier", "does not match the body for chain \(context.chainId)")
         }
         var leafHashes = [UInt32: (index: UInt64, hash: [UInt8])]()
         for (i, op) in body.openings.enumerated() {

@@ -10,13 +10,13 @@ struct StrictObject {
 
     init(_ value: JSONValue, path: String) throws(UsefulRejection) {
         guard case .object(let o) = value else {
-            throw UsefulRejection(.wrongKind, path, "expected a JSON object")
+            throw UsefulRejection(.wrongKind, path.isEmpty ? "envelope" : path, "expected a JSON object")
         }
         fields = o
         self.path = path
     }
 
-    private func name(_ key: String) -> String { "\(path).\(key)" }
+    private func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     mutating func has(_ key: String) -> Bool { fields[key] != nil }
 

@@ -20,9 +20,9 @@ public struct UsefulEnvelope: Sendable, Equatable {
 
     /// Strictly decodes an envelope JSON tree (exactly the three keys).
     public static func decode(_ v: JSONValue) throws(UsefulRejection) -> UsefulEnvelope {
-        var o = try StrictObject(v, path: "envelope")
+        var o = try StrictObject(v, path: "")
         guard case .string(let t) = try o.value("type_id"), let type = ProofType(wireId: t) else {
-            throw UsefulRejection(.wrongType, "envelope.type_id", "expected one of ai:v1, quantum:v1, storage:v1, …")
+            throw UsefulRejection(.wrongType, "type_id", "expected one of ai:v1, quantum:v1, storage:v1, …")
         }
         let body = try o.value("body")
         let nullifier = try o.hex("nullifier", bytes: 32)
@@ -41,13 +41,7 @@ public struct UsefulEnvelope: Sendable, Equatable {
 
     func expect(_ t: ProofType) throws(UsefulRejection) {
         guard type == t else {
-            throw UsefulRejection(.wrongType, "envelope.type_id", "expected \(t.wireId), got \(type.wireId)")
-        }
-    }
-
-    func checkNullifier(_ computed: [UInt8]) throws(UsefulRejection) {
-        guard computed == nullifier else {
-            throw UsefulRejection(.nullifierMismatch, "envelope.nullifier", "expected \(Hex.encode(computed)) for this body and chain")
+            throw UsefulRejection(.wrongType, "type_id", "expected \(t.wireId), got \(type.wireId)")
         }
     }
 }
