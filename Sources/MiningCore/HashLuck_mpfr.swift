@@ -153,6 +153,9 @@ extension HashLuckContext {
         if let p = pthread_getspecific(threadKey) {
             return Unmanaged<HashLuckContext>.fromOpaque(p).takeUnretainedValue()
         }
+        // MPFR keeps caches (constants, exponent range) in globals unless built with thread-local
+        // storage; Debian's and Homebrew's builds are. Refuse to share it across threads otherwise.
+        precondition(mpfr_buildopt_tls_p() != 0, "MPFR is not built thread-safe (--enable-thread-safe)")
         let c = HashLuckContext()
         pthread_setspecific(threadKey, Unmanaged.passRetained(c).toOpaque())
         return c
