@@ -61,6 +61,29 @@ public enum RetargetRuleConfig: Sendable, Hashable {
 
     /// Reads a TOMLKit table (e.g. a scenario's `[chain.retarget]`).
     public init(tomlTable: TOMLTable) throws(RetargetConfigError) {
+        try self.init(table: try Self.flatTable(tomlTable))
+    }
+
+    /// Parses TOML text whose top level is the retarget table.
+    public init(toml: String) throws(RetargetConfigError) {
+        try self.init(table: try Self.flatTable(toml: toml))
+    }
+
+    /// The scalar keys of TOML text as a flat table, not yet validated (so a caller can merge in
+    /// a command-line `rule` first). Sub-tables, arrays and dates are errors naming the key.
+    public static func flatTable(toml: String) throws(RetargetConfigError) -> [String: JSONValue] {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: toml)
+        } catch let e as TOMLParseError {
+            throw .malformed("TOML \(e.source.begin.debugDescription): \(e.description)")
+        } catch {
+            throw .malformed("TOML: \(error)")
+        }
+        return try flatTable(table)
+    }
+
+    static func flatTable(_ tomlTable: TOMLTable) throws(RetargetConfigError) -> [String: JSONValue] {
         var table: [String: JSONValue] = [:]
         for key in tomlTable.keys {
             guard let v = tomlTable[key] else { continue }
@@ -70,20 +93,7 @@ public enum RetargetRuleConfig: Sendable, Hashable {
             else if let b = v.bool { table[key] = .bool(b) }
             else { throw .invalid(key: key, expected: "a number or a string, not a TOML \(v.type)") }
         }
-        try self.init(table: table)
-    }
-
-    /// Parses TOML text whose top level is the retarget table.
-    public init(toml: String) throws(RetargetConfigError) {
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: toml)
-        } catch let e as TOMLParseError {
-            throw .malformed("TOML \(e.source.begin.debugDescription): \(e.description)")
-        } catch {
-            throw .malformed("TOML: \(error)")
-        }
-        try self.init(tomlTable: table)
+        return table
     }
 
     /// The flat table this configuration reads back from (every key explicit).
