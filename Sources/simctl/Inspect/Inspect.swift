@@ -9,6 +9,7 @@ struct Inspect: ParsableCommand {
             InspectH.self,
             InspectThreshold.self,
             InspectShare.self,
+            InspectRetarget.self,
         ]
     )
 }
