@@ -4,6 +4,10 @@ import ArgumentParser
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Calculators over the PoIES consensus math; each prints one JSON object.",
-        subcommands: []
+        subcommands: [
+            InspectCredit.self,
+            InspectSelect.self,
+            InspectPolicy.self,
+        ]
     )
 }
