@@ -6,6 +6,7 @@ struct Bench: AsyncParsableCommand {
         abstract: "Benchmarks, each reported as a ratio to a baseline measured in the same run.",
         subcommands: [
             BenchHashLuck.self,
+            BenchSelect.self,
         ]
     )
 }

@@ -10,6 +10,9 @@ struct Inspect: ParsableCommand {
             InspectThreshold.self,
             InspectShare.self,
             InspectRetarget.self,
+            InspectCredit.self,
+            InspectSelect.self,
+            InspectPolicy.self,
         ]
     )
 }
