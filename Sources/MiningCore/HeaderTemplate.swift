@@ -151,18 +151,18 @@ extension HeaderTemplate: Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
-        try StrictJSON.rejectUnknownKeys(decoder, allowed: Keys.allCases.map(\.rawValue))
-        chainId = try StrictJSON.integer(c, .chainId)
-        height = try StrictJSON.integer(c, .height)
-        parentHash = try StrictJSON.hash(c, .parentHash)
-        stateRoot = try StrictJSON.hash(c, .stateRoot)
-        txsRoot = try StrictJSON.hash(c, .txsRoot)
-        proofsRoot = try StrictJSON.hash(c, .proofsRoot)
-        daRoot = try StrictJSON.hash(c, .daRoot)
+        try TemplateDecoding.rejectUnknownKeys(decoder, allowed: Keys.allCases.map(\.rawValue))
+        chainId = try TemplateDecoding.integer(c, .chainId)
+        height = try TemplateDecoding.integer(c, .height)
+        parentHash = try TemplateDecoding.hash(c, .parentHash)
+        stateRoot = try TemplateDecoding.hash(c, .stateRoot)
+        txsRoot = try TemplateDecoding.hash(c, .txsRoot)
+        proofsRoot = try TemplateDecoding.hash(c, .proofsRoot)
+        daRoot = try TemplateDecoding.hash(c, .daRoot)
         params = try c.decode(Params.self, forKey: .params)
         policyRoots = try c.decode(PolicyRoots.self, forKey: .policyRoots)
         nonceDomain = try c.decode(NonceDomain.self, forKey: .nonceDomain)
-        time = try StrictJSON.integer(c, .time)
+        time = try TemplateDecoding.integer(c, .time)
         coinbase = try c.decode(String.self, forKey: .coinbase)
         extra = try c.decode(Extra.self, forKey: .extra)
     }
@@ -190,10 +190,10 @@ extension HeaderTemplate.Params: Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
-        try StrictJSON.rejectUnknownKeys(decoder, allowed: Keys.allCases.map(\.rawValue))
-        thetaMicro = try StrictJSON.integer(c, .thetaMicro, in: 0...Int64.max)
-        gammaCap = try StrictJSON.finite(c, .gammaCap)
-        escortQ = try StrictJSON.finite(c, .escortQ)
+        try TemplateDecoding.rejectUnknownKeys(decoder, allowed: Keys.allCases.map(\.rawValue))
+        thetaMicro = try TemplateDecoding.integer(c, .thetaMicro, in: 0...Int64.max)
+        gammaCap = try TemplateDecoding.finite(c, .gammaCap)
+        escortQ = try TemplateDecoding.finite(c, .escortQ)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -209,9 +209,9 @@ extension HeaderTemplate.PolicyRoots: Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
-        try StrictJSON.rejectUnknownKeys(decoder, allowed: Keys.allCases.map(\.rawValue))
-        poiesPolicy = try StrictJSON.hash(c, .poiesPolicy)
-        algPolicy = try StrictJSON.hash(c, .algPolicy)
+        try TemplateDecoding.rejectUnknownKeys(decoder, allowed: Keys.allCases.map(\.rawValue))
+        poiesPolicy = try TemplateDecoding.hash(c, .poiesPolicy)
+        algPolicy = try TemplateDecoding.hash(c, .algPolicy)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -226,8 +226,8 @@ extension HeaderTemplate.NonceDomain: Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
-        try StrictJSON.rejectUnknownKeys(decoder, allowed: Keys.allCases.map(\.rawValue))
-        mixSeed = try StrictJSON.hash(c, .mixSeed)
+        try TemplateDecoding.rejectUnknownKeys(decoder, allowed: Keys.allCases.map(\.rawValue))
+        mixSeed = try TemplateDecoding.hash(c, .mixSeed)
         uDomainTag = try c.decode(String.self, forKey: .uDomainTag)
         guard uDomainTag == HeaderTemplate.uDomainTag else {
             throw DecodingError.dataCorruptedError(
@@ -248,7 +248,7 @@ extension HeaderTemplate.Extra: Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
-        try StrictJSON.rejectUnknownKeys(decoder, allowed: Keys.allCases.map(\.rawValue))
+        try TemplateDecoding.rejectUnknownKeys(decoder, allowed: Keys.allCases.map(\.rawValue))
         mempoolSnapshotId = try c.decode(String.self, forKey: .mempoolSnapshotId)
         templateId = try c.decode(String.self, forKey: .templateId)
     }
@@ -261,7 +261,7 @@ extension HeaderTemplate.Extra: Codable {
 }
 
 /// Strict decoding helpers shared by the template's nested objects.
-enum StrictJSON {
+enum TemplateDecoding {
     struct AnyKey: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }
