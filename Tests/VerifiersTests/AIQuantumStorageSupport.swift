@@ -86,18 +86,20 @@ enum UsefulTestSupport {
 }
 
 @Suite struct AIQuantumStorageSharedTests {
-    /// The private nullifier helper must agree with the spec vectors.
-    @Test func nullifierMatchesVectors() throws {
-        let root = try #require(loadVectorJSON("nullifiers.json") as? [String: Any])
-        let cases = try #require(root["nullifiers"] as? [[String: Any]])
-        #expect(!cases.isEmpty)
-        for c in cases {
-            let type = try #require(ProofType.allCases.first { $0.nullifierName == c["type"] as? String })
-            let identity = try Hex.decode(try #require(c["identity"] as? String))
-            let chainId = UInt32(try #require(c["chainId"] as? NSNumber).uint64Value)
-            let expected = try #require(c["nullifier"] as? String)
-            #expect(Hex.encode(UsefulNullifier.compute(type: type, identity: identity, chainId: chainId)) == expected)
-        }
+    /// The bodies' nullifier identities match MiningCore's typed `NullifierIdentity` layouts.
+    @Test func bodyIdentitiesMatchSharedLayouts() throws {
+        let ai = AIVerifierTests.provider.proveBody(jobSeed: UsefulTestSupport.seed("j"), trapSeed: UsefulTestSupport.seed("t"))
+        let aiId = NullifierIdentity.ai(providerKeyHash: SHA3_256.hash(ai.providerKey), modelDigest: ai.model.digest,
+                                        inputDigest: ai.inputDigest, outputDigest: ai.outputDigest, trapRoot: ai.trapRoot)
+        #expect(try ai.nullifier(chainId: 1337) == Nullifier(identity: aiId, chainId: 1337).bytes)
+        let q = QuantumVerifierTests.qpu.proveBody(jobSeed: UsefulTestSupport.seed("j"), trapSeed: UsefulTestSupport.seed("t"))
+        let qId = NullifierIdentity.quantum(providerKeyHash: SHA3_256.hash(q.providerKey), circuitDigest: q.circuitDigest,
+                                            resultDigest: q.resultDigest, trapRoot: q.trapRoot)
+        #expect(try q.nullifier(chainId: 7) == Nullifier(identity: qId, chainId: 7).bytes)
+        let s = StorageProofBody(providerKey: UsefulTestSupport.seed("k"), sectorRoot: UsefulTestSupport.seed("r"), leafCount: 1,
+                                 epoch: 99, openings: [], tickets: nil, signature: [])
+        let sId = NullifierIdentity.storage(providerKeyHash: SHA3_256.hash(s.providerKey), sectorRoot: s.sectorRoot, epoch: 99)
+        #expect(try s.nullifier(chainId: 1337) == Nullifier(identity: sId, chainId: 1337).bytes)
     }
 
     @Test func ed25519SignsAndVerifies() {

@@ -59,7 +59,7 @@ public struct AIProofBody: Sendable, Equatable {
     }
 
     public func nullifier(chainId: UInt32) -> [UInt8] {
-        UsefulNullifier.compute(type: .ai, identity: nullifierIdentity, chainId: chainId)
+        Nullifier(type: .ai, identityBytes: nullifierIdentity, chainId: chainId).bytes
     }
 
     public var json: JSONValue {

@@ -60,7 +60,7 @@ public struct QuantumProofBody: Sendable, Equatable {
     public var nullifierIdentity: [UInt8] { SHA3_256.hash(providerKey) + circuitDigest + resultDigest + trapRoot }
 
     public func nullifier(chainId: UInt32) -> [UInt8] {
-        UsefulNullifier.compute(type: .quantum, identity: nullifierIdentity, chainId: chainId)
+        Nullifier(type: .quantum, identityBytes: nullifierIdentity, chainId: chainId).bytes
     }
 
     public var json: JSONValue {

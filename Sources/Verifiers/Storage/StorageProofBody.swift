@@ -69,7 +69,7 @@ public struct StorageProofBody: Sendable, Equatable {
     public var nullifierIdentity: [UInt8] { SHA3_256.hash(providerKey) + sectorRoot + BE.u64(epoch) }
 
     public func nullifier(chainId: UInt32) -> [UInt8] {
-        UsefulNullifier.compute(type: .storage, identity: nullifierIdentity, chainId: chainId)
+        Nullifier(type: .storage, identityBytes: nullifierIdentity, chainId: chainId).bytes
     }
 
     public var json: JSONValue {
