@@ -19,7 +19,7 @@ public struct BodyReader: Sendable {
         self.path = path
     }
 
-    public func fieldPath(_ key: String) -> String { "\(path).\(key)" }
+    public func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     /// The raw value of a required field.
     public mutating func value(_ key: String) throws(Rejection) -> JSONValue {
