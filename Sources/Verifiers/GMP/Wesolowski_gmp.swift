@@ -84,6 +84,14 @@ public enum Wesolowski {
         return (GMPInteger(bytes: yBytes), GMPInteger(bytes: w.pi.bytes))
     }
 
+    /// `r = 2^T mod ℓ`, the exponent of `g` in the verification equation.
+    public static func reducedExponent(T: UInt64, ell: GMPInteger) -> GMPInteger {
+        let two = MPZ(), r = MPZ()
+        two.set(2)
+        __gmpz_powm_ui(r.p, two.p, UInt(T), ell.storage.p)
+        return GMPInteger(taking: r)
+    }
+
     /// `1 < x < N` on minimal big-endian bytes.
     public static func isInGroupRange(_ x: [UInt8], modulus n: [UInt8]) -> Bool {
         if x.count < 1 || (x.count == 1 && x[0] <= 1) { return false }
