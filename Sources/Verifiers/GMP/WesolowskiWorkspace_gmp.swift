@@ -19,6 +19,7 @@ public final class WesolowskiWorkspace: @unchecked Sendable {
     let c = MPZ(bits: 8320)
     let cand = MPZ(bits: 192)
     let midstate = SHA3Midstate()
+    let montgomery = MontgomeryDoubleExp()
     /// `LP(N) ‖ LP(g) ‖ LP(y) ‖ u64(T)`, reused between calls.
     var challengeInput: [UInt8] = []
 

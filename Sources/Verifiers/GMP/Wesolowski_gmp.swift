@@ -146,7 +146,15 @@ extension WesolowskiWorkspace {
         pi.set(bytes: pib)
         // r = 2^T mod ℓ
         __gmpz_powm_ui(r.p, two.p, UInt(T), ell.p)
-        // π^ℓ · g^r mod N
+        // π^ℓ · g^r mod N: one interleaved pass when the modulus suits Montgomery form.
+        if montgomery.setModulus(n, bytes: nb) {
+            return montgomery.doubleExpEquals(pi, ell, g, r, y: y)
+        }
+        return equationByTwoPowm()
+    }
+
+    /// The reference path: two separate `mpz_powm` calls (even or huge moduli; cross-checks).
+    func equationByTwoPowm() -> Bool {
         __gmpz_powm(a.p, pi.p, ell.p, n.p)
         __gmpz_powm(b.p, g.p, r.p, n.p)
         __gmpz_mul(c.p, a.p, b.p)

@@ -30,22 +30,25 @@ struct BenchVDF: ParsableCommand {
         let w = WesolowskiWorkspace()
         let (nb, gb, yb, pb) = (n.bytes, proof.g.bytes, proof.y.bytes, proof.pi.bytes)
         let clock = ContinuousClock()
-        var verifyNs = [Double](), floorNs = [Double]()
+        var verifyNs = [Double](), floorNs = [Double](), challengeNs = [Double]()
         verifyNs.reserveCapacity(runs)
         floorNs.reserveCapacity(runs)
         var sink: Int32 = 0
         for i in 0..<(runs + 5) {
             let d1 = clock.measure { sink ^= Wesolowski.verify(modulus: nb, g: gb, y: yb, pi: pb, T: T, workspace: w) ? 1 : 0 }
             let d2 = clock.measure { sink ^= floor.run() }
+            let d3 = clock.measure { sink ^= Int32(truncatingIfNeeded: Wesolowski.challenge(modulus: n, g: proof.g, y: proof.y, T: T).counter) }
             if i >= 5 {  // warm-up
                 verifyNs.append(Self.ns(d1))
                 floorNs.append(Self.ns(d2))
+                challengeNs.append(Self.ns(d3))
             }
         }
         let v = Self.median(verifyNs), f = Self.median(floorNs)
         CLI.printJSON([
             "bench": "vdf", "modulus": "rsa2048", "T": .int(t), "runs": .int(Int64(runs)),
             "verifyMedianUs": .double((v / 10).rounded() / 100), "floorMedianUs": .double((f / 10).rounded() / 100),
+            "challengeMedianUs": .double((Self.median(challengeNs) / 10).rounded() / 100),
             "ratio": .double((v / f * 1000).rounded() / 1000), "target": .double(1.3), "sink": .int(Int64(sink & 1)),
         ])
     }
