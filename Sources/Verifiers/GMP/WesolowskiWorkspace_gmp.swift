@@ -18,6 +18,7 @@ public final class WesolowskiWorkspace: @unchecked Sendable {
     let b = MPZ(bits: 4160)
     let c = MPZ(bits: 8320)
     let cand = MPZ(bits: 192)
+    let fermat = MPZ(bits: 192)
     let midstate = SHA3Midstate()
     let montgomery = MontgomeryDoubleExp()
     /// `LP(N) ‖ LP(g) ‖ LP(y) ‖ u64(T)`, reused between calls.
@@ -30,7 +31,7 @@ public final class WesolowskiWorkspace: @unchecked Sendable {
 
     /// Limbs allocated across all scratch values (tests check it stays constant once warm).
     public var allocatedLimbs: Int {
-        [n, g, y, pi, ell, r, two, a, b, c, cand].reduce(0) { $0 + $1.allocatedLimbs }
+        [n, g, y, pi, ell, r, two, a, b, c, cand, fermat].reduce(0) { $0 + $1.allocatedLimbs }
     }
 }
 

@@ -125,10 +125,27 @@ extension WesolowskiWorkspace {
             while true {
                 for k in 0..<8 { suffix[k] = UInt8(truncatingIfNeeded: ctr >> UInt64(56 - 8 * k)) }
                 midstate.digest(suffix: UnsafeRawBufferPointer(start: suffix, count: 8), into: digest)
+                var hi: UInt64 = 0, lo: UInt64 = 0
+                for k in 0..<8 {
+                    hi = hi << 8 | UInt64(digest[16 + k])
+                    lo = lo << 8 | UInt64(digest[24 + k])
+                }
+                hi |= 1 << 63
+                lo |= 1
+                // Filters that only skip candidates GMP would also refuse: a factor below 400 (GMP
+                // trial-divides up to 16384 first, see SmallPrimeSieve), or failing Fermat's test to
+                // base 2 (BPSW begins with the strong base-2 test, which such a number also fails).
+                // Only probable primes reach the (slow, authoritative) mpz_probab_prime_p.
+                if SmallPrimeSieve.hasSmallFactor(hi: hi, lo: lo) {
+                    ctr += 1
+                    continue
+                }
                 __gmpz_import(cand.p, 16, 1, 1, 1, 0, digest + 16)
                 __gmpz_setbit(cand.p, 127)
                 __gmpz_setbit(cand.p, 0)
-                if __gmpz_probab_prime_p(cand.p, 25) > 0 {
+                __gmpz_sub_ui(fermat.p, cand.p, 1)
+                __gmpz_powm(fermat.p, two.p, fermat.p, cand.p)
+                if __gmpz_cmp_ui(fermat.p, 1) == 0, __gmpz_probab_prime_p(cand.p, 25) > 0 {
                     __gmpz_set(ell.p, cand.p)
                     return ctr
                 }
