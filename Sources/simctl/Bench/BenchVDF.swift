@@ -23,7 +23,7 @@ struct BenchVDF: ParsableCommand {
         let n = VDFModuli.rsa2048
         let T = UInt64(t)
         let proof = VDFProof.prove(seed: SHA3_256.hash(Array("bench".utf8)), T: T, modulus: n)
-        let (ell, _) = Wesolowski.challenge(modulus: n, g: proof.g, y: proof.y, T: T)
+        let (ell, ellCounter) = Wesolowski.challenge(modulus: n, g: proof.g, y: proof.y, T: T)
         let r = Wesolowski.reducedExponent(T: T, ell: ell)
         let floor = TwoPowmFloor(modulus: n, base1: proof.pi.bytes, exponent1: ell.bytes,
                                  base2: proof.g.bytes, exponent2: r.bytes)
@@ -48,7 +48,7 @@ struct BenchVDF: ParsableCommand {
         CLI.printJSON([
             "bench": "vdf", "modulus": "rsa2048", "T": .int(t), "runs": .int(Int64(runs)),
             "verifyMedianUs": .double((v / 10).rounded() / 100), "floorMedianUs": .double((f / 10).rounded() / 100),
-            "challengeMedianUs": .double((Self.median(challengeNs) / 10).rounded() / 100),
+            "ellCounter": .int(Int64(ellCounter)), "challengeMedianUs": .double((Self.median(challengeNs) / 10).rounded() / 100),
             "ratio": .double((v / f * 1000).rounded() / 1000), "target": .double(1.3), "sink": .int(Int64(sink & 1)),
         ])
     }
