@@ -42,13 +42,10 @@ public struct ProofEnvelope: Sendable, Equatable, Hashable {
         try self.init(json: Self.parse(data))
     }
 
-    /// Parses JSON text into a tree, mapping any syntax error to `malformed_json`.
+    /// Parses JSON text strictly (``StrictJSON``: no duplicate keys, valid UTF-8, bounded depth);
+    /// any syntax error is `malformed_json`.
     public static func parse(_ data: Data) throws(Rejection) -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
-            throw Rejection(.malformedJSON, "input is not valid JSON")
-        }
+        try StrictJSON.parse(Array(data))
     }
 
     /// The envelope as JSON (what `simctl prove` prints).

@@ -38,7 +38,7 @@ struct Verify: ParsableCommand {
         do {
             tree = try ProofEnvelope.parse(data)
         } catch {
-            throw CLI.fail("FILE", "expected JSON (one envelope object or an array of envelopes)")
+            throw CLI.fail("FILE", "expected JSON (one envelope object or an array of envelopes); \(error.detail)")
         }
         let items: [JSONValue]
         switch tree {
