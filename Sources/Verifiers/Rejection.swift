@@ -30,6 +30,12 @@ public struct Rejection: Error, Sendable, Equatable, Hashable, CustomStringConve
         case unknownTemplate = "unknown_template"
         /// A provider key the policy does not allow for this proof type.
         case providerNotAllowed = "provider_not_allowed"
+        /// A proof for another epoch than the one the context expects (storage heartbeats).
+        case staleEpoch = "stale_epoch"
+        /// A model, circuit or sector too large for exact or bounded-cost verification.
+        case tooLarge = "too_large"
+        /// A retrieval ticket that is unsigned, duplicated or refers to nothing.
+        case badTicket = "bad_ticket"
         /// A value the verifier recomputes (a digest, `u`, `d_ratio_ppm`, an input) differs.
         case mismatch = "mismatch"
         // Cryptography and metrics.
