@@ -4,5 +4,6 @@ import MiningCore
 extension Verifiers {
     public static let registry: [ProofType: any ProofVerifier] = [
         .vdf: WesolowskiVerifier(),
+        .hashShare: HashShareVerifier(),
     ]
 }

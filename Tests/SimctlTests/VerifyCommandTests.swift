@@ -21,6 +21,8 @@ import TestSupport
         #expect(out.first?["ok"] as? Bool == true)
         #expect(out.first?["type"] as? String == "vdf:v1")
         #expect((out.first?["metrics"] as? [String: Any])?["iterations"] as? Int == 256)
+        // ψ = kVDF · log1p(T / vdfItersPerSecond) = 0.05 · log1p(256e-6) nats under the devnet policy.
+        #expect(out.first?["psiRawMicro"] as? Int == Int((0.05 * log1p(256.0 / 1e6) * 1e6 + 1e-12).rounded(.toNearestOrEven)))
 
         // A batch with one tampered envelope: one line each, exit 1.
         let tampered = env.replacingOccurrences(of: "\"T\":256", with: "\"T\":257")
@@ -40,7 +42,8 @@ import TestSupport
     @Test(arguments: [
         (["verify", "/nonexistent/envelope.json"], "FILE"),
         (["verify", "--parent-hash", "0x12", "-"], "--parent-hash"),
-        (["verify", "--policy", "mine.toml", "-"], "--policy"),
+        (["verify", "--policy", "/nonexistent/policy.toml", "-"], "--policy"),
+        (["verify", "--shares-per-block", "0", "-"], "--shares-per-block"),
         (["prove", "vdf", "--seed", "0xZZ", "--t", "256"], "--seed"),
         (["prove", "vdf", "--seed", "0x01", "--t", "10"], "--t"),
         (["prove", "vdf", "--seed", "0x01", "--t", "300", "--modulus", "rsa4096"], "--modulus"),

@@ -9,7 +9,8 @@ struct Verify: ParsableCommand {
         abstract: "Verify proof envelopes; one JSON line per envelope.",
         discussion: """
             Input is one envelope {"type_id","body","nullifier"} or a JSON array of envelopes. Each \
-            prints {"ok":true,"type":…,"nullifier":…,"metrics":{…}} or \
+            prints {"ok":true,"type":…,"nullifier":…,"metrics":{…},"psiRawMicro":n} (raw ψ under the \
+            policy, spec §4) or \
             {"ok":false,"reason":"<code>","field":…,"detail":"…"}. Exit status: 0 when all are \
             valid, 1 when any is invalid, 2 when the input is unusable (missing file, not JSON, \
             bad option).
@@ -22,8 +23,11 @@ struct Verify: ParsableCommand {
     @Option(help: "Header template JSON (an object or an array of them) that hash shares bind to by extra.templateId.")
     var template: String?
 
-    @Option(help: "Policy: only the built-in 'devnet' is available until custom policy files are supported.")
-    var policy: String = "devnet"
+    @Option(help: "Policy TOML file (default: the built-in devnet policy).")
+    var policy: String?
+
+    @Option(name: .customLong("shares-per-block"), help: "K of tShare(Θ, K) for hash shares (≥ 1).")
+    var sharesPerBlock: UInt64 = 16
 
     @Option(name: .customLong("chain-id"), help: "Chain id in every nullifier (u32).")
     var chainId: UInt32 = 1337
@@ -32,7 +36,8 @@ struct Verify: ParsableCommand {
     var parentHash: String?
 
     func run() throws {
-        let context = try makeContext()
+        let policy = try loadPolicy()
+        let context = try makeContext(policy: policy)
         let data = try CLI.readFile(file, field: "FILE")
         let tree: JSONValue
         do {
@@ -52,7 +57,7 @@ struct Verify: ParsableCommand {
             case .success(let p):
                 CLI.printJSON([
                     "ok": true, "type": .string(p.type.wireId), "nullifier": .string(Hex.encode(p.nullifier)),
-                    "metrics": p.metrics.json,
+                    "metrics": p.metrics.json, "psiRawMicro": .int(Psi.rawMicro(p.metrics, policy: policy)),
                 ])
             case .failure(let r):
                 allValid = false
@@ -64,10 +69,19 @@ struct Verify: ParsableCommand {
         if !allValid { throw ExitCode(1) }
     }
 
-    func makeContext() throws -> VerifierContext {
-        guard policy == "devnet" else {
-            throw CLI.fail("--policy", "only the built-in 'devnet' policy is supported so far (got '\(policy)')")
+    func loadPolicy() throws -> Policy {
+        guard let path = policy else { return .devnet }
+        let data = try CLI.readFile(path, field: "--policy")
+        guard let text = String(data: data, encoding: .utf8) else { throw CLI.fail("--policy", "expected UTF-8 TOML text") }
+        do {
+            return try Policy(toml: text)
+        } catch {
+            throw CLI.fail("--policy", "\(error)")
         }
+    }
+
+    func makeContext(policy: Policy) throws -> VerifierContext {
+        guard sharesPerBlock >= 1 else { throw CLI.fail("--shares-per-block", "expected an integer ≥ 1") }
         var parent = [UInt8](repeating: 0, count: 32)
         if let p = parentHash {
             guard let b = try? StrictHex.bytes(p, field: "--parent-hash", count: 32) else {
@@ -82,13 +96,17 @@ struct Verify: ParsableCommand {
             let list: [JSONValue]
             if case .array(let a) = t { list = a } else { list = [t] }
             for item in list {
-                guard case .string(let id)? = item["extra"]?["templateId"] else {
-                    throw CLI.fail("--template", "expected each template to have extra.templateId (a string)")
+                let decoded: HeaderTemplate
+                do {
+                    decoded = try HeaderTemplate.decode(json: Data(item.canonicalBytes))
+                } catch {
+                    throw CLI.fail("--template", "\(error)")
                 }
-                templates[id] = item
+                templates[decoded.extra.templateId] = item
             }
         }
         let lookup = templates
-        return VerifierContext(chainId: chainId, parentHash: parent, templateLookup: { lookup[$0] })
+        return VerifierContext(policy: policy, chainId: chainId, parentHash: parent, sharesPerBlock: sharesPerBlock,
+                               templateLookup: { lookup[$0] })
     }
 }
