@@ -21,15 +21,15 @@ enum ProveCommandsRegistration {
 @Suite(.enabled(if: ProveCommandsRegistration.registered)) struct AIQuantumStorageCLITests {
     typealias S = UsefulTestSupport
 
-    static func envelope(_ args: [String]) throws -> UsefulEnvelope {
+    static func envelope(_ args: [String]) throws -> ProofEnvelope {
         let out = try Simctl.run(args)
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.split(separator: "\n").count == 1)
-        return try UsefulEnvelope.decode(bytes: Array(out.stdout.utf8))
+        return try ProofEnvelope(jsonText: Data(out.stdout.utf8))
     }
 
     @Test func proveAIIsAcceptedAndKnobsBite() throws {
-        let ctx = UsefulVerifierContext()
+        let ctx = VerifierContext()
         let ok = try AIVerifier.verify(envelope: try Self.envelope(["prove", "ai", "--layers", "16,32,8"]), context: ctx).get()
         #expect(ok == .ai(units: Double(768 * 80) / 1_048_576, qos: 1, traps: 1, redundancy: 1))
         let bad = try AIVerifier.verify(envelope: try Self.envelope(["prove", "ai", "--wrong-traps", "4"]), context: ctx).get()
@@ -38,7 +38,7 @@ enum ProveCommandsRegistration {
     }
 
     @Test func proveQuantumForgedSignatureIsRejected() throws {
-        let ctx = UsefulVerifierContext()
+        let ctx = VerifierContext()
         _ = try QuantumVerifier.verify(envelope: try Self.envelope(["prove", "quantum", "--shots", "64"]), context: ctx).get()
         let forged = QuantumVerifier.verify(envelope: try Self.envelope(["prove", "quantum", "--forge-signature"]), context: ctx)
         #expect(S.reason(forged) == .badSignature)
@@ -51,7 +51,7 @@ enum ProveCommandsRegistration {
         let parent = Hex.encode(S.parentHash)
         let env = try Self.envelope(["prove", "storage", "--sector", path, "--create", "--leaves", "9",
                                      "--parent-hash", parent, "--epoch", "3", "--tickets", "2"])
-        let ctx = UsefulVerifierContext(parentHash: S.parentHash, storageEpoch: 3)
+        let ctx = VerifierContext(parentHash: S.parentHash, storageEpoch: 3)
         let m = try StorageVerifier.verify(envelope: env, context: ctx).get()
         let sizeGiB: Double = 9.0 * 4096 / 1_073_741_824
         #expect(m == .storage(heartbeat: true, sizeGiB: sizeGiB, avail: 1, retrieval: 2.0 / 16))
@@ -75,5 +75,17 @@ enum ProveCommandsRegistration {
             let lines = out.stderr.split(separator: "\n")
             #expect(lines.count == 1 && lines.first?.contains(field) == true, "\(args): \(out.stderr)")
         }
+    }
+
+    /// `prove … | verify -`: the registry dispatches ai/quantum to these verifiers.
+    @Test func proveThenVerifyThroughTheRegistry() throws {
+        let ai = try Simctl.run(["prove", "ai"])
+        let ok = try Simctl.run(["verify", "-"], stdin: ai.stdout)
+        #expect(ok.status == 0)
+        #expect(ok.stdout.contains("\"ok\":true") && ok.stdout.contains("\"type\":\"ai:v1\""), "\(ok.stdout)")
+        let forged = try Simctl.run(["prove", "quantum", "--forge-signature"])
+        let bad = try Simctl.run(["verify", "-"], stdin: forged.stdout)
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("\"reason\":\"bad_signature\""), "\(bad.stdout)")
     }
 }

@@ -11,10 +11,10 @@ enum UsefulTestSupport {
     static func seed(_ s: String) -> [UInt8] { SHA3_256.hash(Array(s.utf8)) }
 
     /// Returns a copy of `env` with its body object edited by `f`.
-    static func editBody(_ env: UsefulEnvelope, _ f: (inout [String: JSONValue]) -> Void) -> UsefulEnvelope {
+    static func editBody(_ env: ProofEnvelope, _ f: (inout [String: JSONValue]) -> Void) -> ProofEnvelope {
         guard case .object(var o) = env.body else { return env }
         f(&o)
-        return UsefulEnvelope(type: env.type, body: .object(o), nullifier: env.nullifier)
+        return ProofEnvelope(type: env.type, body: .object(o), nullifier: env.nullifier)
     }
 
     /// Edits `body[key]` (an object) in place.
@@ -52,8 +52,8 @@ enum UsefulTestSupport {
     /// `count` seeded (SplitMix64) byte-level mutations of the envelope's canonical bytes: replace
     /// a byte (most), flip one bit, delete or insert a byte. Each result must be rejected, or
     /// accepted with exactly the original metrics.
-    static func mutationSweep(_ env: UsefulEnvelope, seed: UInt64, count: Int,
-                              verify: (UsefulEnvelope) -> Result<ProofMetrics, UsefulRejection>) -> SweepResult {
+    static func mutationSweep(_ env: ProofEnvelope, seed: UInt64, count: Int,
+                              verify: (ProofEnvelope) -> Result<ProofMetrics, Rejection>) -> SweepResult {
         let original = try? verify(env).get()
         var rng = SplitMix64(seed: seed)
         let bytes = env.json.canonicalBytes
@@ -67,8 +67,8 @@ enum UsefulTestSupport {
             case 2: m.insert(UInt8(truncatingIfNeeded: rng.next()), at: pos)
             default: m[pos] = UInt8(truncatingIfNeeded: rng.next())
             }
-            let result: Result<ProofMetrics, UsefulRejection>
-            do { result = verify(try UsefulEnvelope.decode(bytes: m)) } catch { result = .failure(error) }
+            let result: Result<ProofMetrics, Rejection>
+            do { result = verify(try ProofEnvelope(jsonText: Data(m))) } catch { result = .failure(error) }
             switch result {
             case .failure: r.rejected += 1
             case .success(let metrics):
@@ -79,8 +79,8 @@ enum UsefulTestSupport {
         return r
     }
 
-    static func reason(_ r: Result<ProofMetrics, UsefulRejection>) -> UsefulRejection.Reason? {
-        if case .failure(let e) = r { return e.reason }
+    static func reason(_ r: Result<ProofMetrics, Rejection>) -> Rejection.Code? {
+        if case .failure(let e) = r { return e.code }
         return nil
     }
 }
@@ -100,6 +100,15 @@ enum UsefulTestSupport {
                                  epoch: 99, openings: [], tickets: nil, signature: [])
         let sId = NullifierIdentity.storage(providerKeyHash: SHA3_256.hash(s.providerKey), sectorRoot: s.sectorRoot, epoch: 99)
         #expect(try s.nullifier(chainId: 1337) == Nullifier(identity: sId, chainId: 1337).bytes)
+    }
+
+    /// The shared registry dispatches the three types to these verifiers.
+    @Test func registryDispatchesUsefulTypes() throws {
+        let env = AIVerifierTests.envelope()
+        let verified = try #require(Verifiers.registry[.ai]).verify(env, context: AIVerifierTests.context).get()
+        #expect(verified.metrics == (try AIVerifier.verify(envelope: env, context: AIVerifierTests.context).get()))
+        #expect(verified.nullifier == env.nullifier && verified.canonicalBody == env.body.canonicalBytes)
+        #expect(Verifiers.registry[.quantum] is QuantumVerifier && Verifiers.registry[.storage] is StorageVerifier)
     }
 
     @Test func ed25519SignsAndVerifies() {

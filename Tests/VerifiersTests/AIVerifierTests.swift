@@ -8,9 +8,9 @@ import TestSupport
     typealias S = UsefulTestSupport
     static let model = AIModel(modelId: "dev-mlp", seed: S.seed("model"), layers: [16, 32, 8])
     static let provider = AIProvider(key: Ed25519.PrivateKey(devName: "ai-provider"), model: model, batch: 64, trapCount: 16)
-    static let context = UsefulVerifierContext(chainId: 1337, parentHash: S.parentHash)
+    static let context = VerifierContext(chainId: 1337, parentHash: S.parentHash)
 
-    static func envelope(_ d: AIProvider.Dishonesty = .honest) -> UsefulEnvelope {
+    static func envelope(_ d: AIProvider.Dishonesty = .honest) -> ProofEnvelope {
         provider.prove(jobSeed: S.seed("job"), trapSeed: S.seed("traps"), chainId: 1337, dishonesty: d)
     }
 
@@ -19,7 +19,7 @@ import TestSupport
         let metrics = try AIVerifier.verify(envelope: env, context: Self.context).get()
         #expect(metrics == .ai(units: Double(768 * 80) / 1_048_576, qos: 1, traps: 1, redundancy: 1))
         // Through the wire: canonical bytes → envelope → same metrics.
-        let reparsed = try UsefulEnvelope.decode(bytes: env.json.canonicalBytes)
+        let reparsed = try ProofEnvelope(jsonText: Data(env.json.canonicalBytes))
         #expect(reparsed == env)
         #expect(try AIVerifier.verify(envelope: reparsed, context: Self.context).get() == metrics)
     }
@@ -53,18 +53,18 @@ import TestSupport
         let env = S.editBody(Self.envelope()) { b in
             S.editObject(&b["model"]) { $0["layers"] = [1024, 1024, 1024, 1024, 1024, 1024, 2] }
         }
-        #expect(S.reason(AIVerifier.verify(envelope: env, context: Self.context)) == .modelTooLarge)
+        #expect(S.reason(AIVerifier.verify(envelope: env, context: Self.context)) == .tooLarge)
     }
 
     struct Case: Sendable, CustomStringConvertible {
         let name: String
-        let expected: UsefulRejection.Reason
-        let mutate: @Sendable (UsefulEnvelope) -> UsefulEnvelope
+        let expected: Rejection.Code
+        let mutate: @Sendable (ProofEnvelope) -> ProofEnvelope
         var description: String { name }
     }
 
     static let cases: [Case] = [
-        Case(name: "type_id", expected: .wrongType) { UsefulEnvelope(type: .quantum, body: $0.body, nullifier: $0.nullifier) },
+        Case(name: "type_id", expected: .unknownType) { ProofEnvelope(type: .quantum, body: $0.body, nullifier: $0.nullifier) },
         Case(name: "missing batch", expected: .missingField) { S.editBody($0) { $0["batch"] = nil } },
         Case(name: "unknown field", expected: .unknownField) { S.editBody($0) { $0["redundancy"] = 2 } },
         Case(name: "unknown model field", expected: .unknownField) { S.editBody($0) { S.editObject(&$0["model"]) { $0["bias"] = 1 } } },
@@ -77,16 +77,16 @@ import TestSupport
         Case(name: "negative latency", expected: .outOfRange) { S.editBody($0) { $0["latencyMsP95"] = -1 } },
         Case(name: "too few traps", expected: .outOfRange) { S.editBody($0) { S.editArray(&$0["trapAnswers"]) { $0 = Array($0.prefix(3)) } } },
         Case(name: "bad modelId", expected: .outOfRange) { S.editBody($0) { S.editObject(&$0["model"]) { $0["modelId"] = "Dev MLP" } } },
-        Case(name: "units", expected: .unitsMismatch) { S.editBody($0) { $0["units"] = S.bumpInt($0["units"]) } },
-        Case(name: "batch", expected: .unitsMismatch) { S.editBody($0) { $0["batch"] = S.bumpInt($0["batch"]) } },
-        Case(name: "trapSeed", expected: .commitMismatch) { S.editBody($0) { $0["trapSeed"] = S.bumpHex($0["trapSeed"]) } },
-        Case(name: "trapSeedCommit", expected: .commitMismatch) { S.editBody($0) { $0["trapSeedCommit"] = S.bumpHex($0["trapSeedCommit"]) } },
-        Case(name: "trapAnswers[3]", expected: .trapRootMismatch) { S.editBody($0) { S.editArray(&$0["trapAnswers"]) { $0[3] = S.bumpHex($0[3]) } } },
-        Case(name: "trapRoot", expected: .trapRootMismatch) { S.editBody($0) { $0["trapRoot"] = S.bumpHex($0["trapRoot"]) } },
-        Case(name: "nullifier", expected: .nullifierMismatch) { UsefulEnvelope(type: .ai, body: $0.body, nullifier: [UInt8](repeating: 7, count: 32)) },
-        Case(name: "inputDigest", expected: .nullifierMismatch) { S.editBody($0) { $0["inputDigest"] = S.bumpHex($0["inputDigest"]) } },
-        Case(name: "model seed", expected: .nullifierMismatch) { S.editBody($0) { S.editObject(&$0["model"]) { $0["seed"] = S.bumpHex($0["seed"]) } } },
-        Case(name: "providerKey", expected: .nullifierMismatch) { S.editBody($0) { $0["providerKey"] = S.bumpHex($0["providerKey"]) } },
+        Case(name: "units", expected: .mismatch) { S.editBody($0) { $0["units"] = S.bumpInt($0["units"]) } },
+        Case(name: "batch", expected: .mismatch) { S.editBody($0) { $0["batch"] = S.bumpInt($0["batch"]) } },
+        Case(name: "trapSeed", expected: .badCommitment) { S.editBody($0) { $0["trapSeed"] = S.bumpHex($0["trapSeed"]) } },
+        Case(name: "trapSeedCommit", expected: .badCommitment) { S.editBody($0) { $0["trapSeedCommit"] = S.bumpHex($0["trapSeedCommit"]) } },
+        Case(name: "trapAnswers[3]", expected: .tampered) { S.editBody($0) { S.editArray(&$0["trapAnswers"]) { $0[3] = S.bumpHex($0[3]) } } },
+        Case(name: "trapRoot", expected: .tampered) { S.editBody($0) { $0["trapRoot"] = S.bumpHex($0["trapRoot"]) } },
+        Case(name: "nullifier", expected: .wrongNullifier) { ProofEnvelope(type: .ai, body: $0.body, nullifier: [UInt8](repeating: 7, count: 32)) },
+        Case(name: "inputDigest", expected: .wrongNullifier) { S.editBody($0) { $0["inputDigest"] = S.bumpHex($0["inputDigest"]) } },
+        Case(name: "model seed", expected: .wrongNullifier) { S.editBody($0) { S.editObject(&$0["model"]) { $0["seed"] = S.bumpHex($0["seed"]) } } },
+        Case(name: "providerKey", expected: .wrongNullifier) { S.editBody($0) { $0["providerKey"] = S.bumpHex($0["providerKey"]) } },
         Case(name: "latencyMsP95", expected: .badSignature) { S.editBody($0) { $0["latencyMsP95"] = S.bumpInt($0["latencyMsP95"]) } },
         Case(name: "successPermil", expected: .badSignature) { S.editBody($0) { $0["successPermil"] = S.bumpInt($0["successPermil"], by: -1) } },
         Case(name: "signature", expected: .badSignature) { S.editBody($0) { $0["signature"] = S.bumpHex($0["signature"]) } },
@@ -100,14 +100,14 @@ import TestSupport
     @Test func wrongChainIdChangesNullifier() {
         var ctx = Self.context
         ctx.chainId = 1
-        #expect(S.reason(AIVerifier.verify(envelope: Self.envelope(), context: ctx)) == .nullifierMismatch)
+        #expect(S.reason(AIVerifier.verify(envelope: Self.envelope(), context: ctx)) == .wrongNullifier)
     }
 
     @Test func policyKeyListIsEnforced() throws {
         var ctx = Self.context
         ctx.allowedProviderKeys[.ai] = [Ed25519.PrivateKey(devName: "someone else").publicKey]
-        #expect(S.reason(AIVerifier.verify(envelope: Self.envelope(), context: ctx)) == .keyNotAllowed)
-        ctx.allowedProviderKeys[.ai]!.append(Self.provider.key.publicKey)
+        #expect(S.reason(AIVerifier.verify(envelope: Self.envelope(), context: ctx)) == .providerNotAllowed)
+        ctx.allowedProviderKeys[.ai]!.insert(Self.provider.key.publicKey)
         _ = try AIVerifier.verify(envelope: Self.envelope(), context: ctx).get()
     }
 

@@ -7,9 +7,9 @@ import TestSupport
 @Suite struct QuantumVerifierTests {
     typealias S = UsefulTestSupport
     static let qpu = QuantumDevQPU(key: Ed25519.PrivateKey(devName: "qpu"), width: 8, depth: 64, shots: 256, trapCount: 16)
-    static let context = UsefulVerifierContext(chainId: 1337, parentHash: S.parentHash)
+    static let context = VerifierContext(chainId: 1337, parentHash: S.parentHash)
 
-    static func envelope(_ q: QuantumDevQPU = qpu, _ d: QuantumDevQPU.Dishonesty = .honest) -> UsefulEnvelope {
+    static func envelope(_ q: QuantumDevQPU = qpu, _ d: QuantumDevQPU.Dishonesty = .honest) -> ProofEnvelope {
         q.prove(jobSeed: S.seed("qjob"), trapSeed: S.seed("qtraps"), chainId: 1337, dishonesty: d)
     }
 
@@ -22,7 +22,7 @@ import TestSupport
         let env = Self.envelope()
         let m = try QuantumVerifier.verify(envelope: env, context: Self.context).get()
         #expect(m == .quantum(units: 64 * 8 * log1p(256) * 0.001, qos: 1, traps: 1))
-        let reparsed = try UsefulEnvelope.decode(bytes: env.json.canonicalBytes)
+        let reparsed = try ProofEnvelope(jsonText: Data(env.json.canonicalBytes))
         #expect(try QuantumVerifier.verify(envelope: reparsed, context: Self.context).get() == m)
     }
 
@@ -37,13 +37,13 @@ import TestSupport
 
     struct Case: Sendable, CustomStringConvertible {
         let name: String
-        let expected: UsefulRejection.Reason
-        let mutate: @Sendable (UsefulEnvelope) -> UsefulEnvelope
+        let expected: Rejection.Code
+        let mutate: @Sendable (ProofEnvelope) -> ProofEnvelope
         var description: String { name }
     }
 
     static let cases: [Case] = [
-        Case(name: "type_id", expected: .wrongType) { UsefulEnvelope(type: .storage, body: $0.body, nullifier: $0.nullifier) },
+        Case(name: "type_id", expected: .unknownType) { ProofEnvelope(type: .storage, body: $0.body, nullifier: $0.nullifier) },
         Case(name: "missing shots", expected: .missingField) { S.editBody($0) { $0["shots"] = nil } },
         Case(name: "unknown field", expected: .unknownField) { S.editBody($0) { $0["noise"] = 0 } },
         Case(name: "depth as string", expected: .wrongKind) { S.editBody($0) { $0["depth"] = "64" } },
@@ -53,11 +53,11 @@ import TestSupport
         Case(name: "outcome ≥ 2^width", expected: .outOfRange) { S.editBody($0) { S.editArray(&$0["trapOutcomes"]) { $0[0] = 256 } } },
         Case(name: "count > shots", expected: .outOfRange) { S.editBody($0) { S.editArray(&$0["trapCounts"]) { $0[0] = 257 } } },
         Case(name: "counts length", expected: .outOfRange) { S.editBody($0) { S.editArray(&$0["trapCounts"]) { $0.removeLast() } } },
-        Case(name: "trapSeed", expected: .commitMismatch) { S.editBody($0) { $0["trapSeed"] = S.bumpHex($0["trapSeed"]) } },
-        Case(name: "trapOutcomes[2]", expected: .trapRootMismatch) { S.editBody($0) { S.editArray(&$0["trapOutcomes"]) { $0[2] = S.bumpInt($0[2]) } } },
-        Case(name: "nullifier", expected: .nullifierMismatch) { UsefulEnvelope(type: .quantum, body: $0.body, nullifier: [UInt8](repeating: 1, count: 32)) },
-        Case(name: "resultDigest", expected: .nullifierMismatch) { S.editBody($0) { $0["resultDigest"] = S.bumpHex($0["resultDigest"]) } },
-        Case(name: "circuitDigest", expected: .nullifierMismatch) { S.editBody($0) { $0["circuitDigest"] = S.bumpHex($0["circuitDigest"]) } },
+        Case(name: "trapSeed", expected: .badCommitment) { S.editBody($0) { $0["trapSeed"] = S.bumpHex($0["trapSeed"]) } },
+        Case(name: "trapOutcomes[2]", expected: .tampered) { S.editBody($0) { S.editArray(&$0["trapOutcomes"]) { $0[2] = S.bumpInt($0[2]) } } },
+        Case(name: "nullifier", expected: .wrongNullifier) { ProofEnvelope(type: .quantum, body: $0.body, nullifier: [UInt8](repeating: 1, count: 32)) },
+        Case(name: "resultDigest", expected: .wrongNullifier) { S.editBody($0) { $0["resultDigest"] = S.bumpHex($0["resultDigest"]) } },
+        Case(name: "circuitDigest", expected: .wrongNullifier) { S.editBody($0) { $0["circuitDigest"] = S.bumpHex($0["circuitDigest"]) } },
         Case(name: "trapCounts[0]", expected: .badSignature) { S.editBody($0) { S.editArray(&$0["trapCounts"]) { $0[0] = S.bumpInt($0[0], by: -1) } } },
         Case(name: "shots", expected: .badSignature) { S.editBody($0) { $0["shots"] = S.bumpInt($0["shots"]) } },
         Case(name: "depth", expected: .badSignature) { S.editBody($0) { $0["depth"] = S.bumpInt($0["depth"]) } },
@@ -75,7 +75,7 @@ import TestSupport
     @Test func policyKeyListIsEnforced() {
         var ctx = Self.context
         ctx.allowedProviderKeys[.quantum] = [Ed25519.PrivateKey(devName: "other qpu").publicKey]
-        #expect(S.reason(QuantumVerifier.verify(envelope: Self.envelope(), context: ctx)) == .keyNotAllowed)
+        #expect(S.reason(QuantumVerifier.verify(envelope: Self.envelope(), context: ctx)) == .providerNotAllowed)
     }
 
     /// Readout noise p per bit: a trap shot is right with probability (1 − p)^width.

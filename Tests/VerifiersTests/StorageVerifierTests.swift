@@ -9,7 +9,7 @@ import TestSupport
     static let key = Ed25519.PrivateKey(devName: "storage")
     static let clients = (0..<3).map { Ed25519.PrivateKey(devName: "client \($0)") }
     static let leafCount = 37  // odd: exercises self-paired nodes
-    static let context = UsefulVerifierContext(chainId: 1337, parentHash: S.parentHash, storageEpoch: 5, storageChallenges: 16)
+    static let context = VerifierContext(chainId: 1337, parentHash: S.parentHash, storageChallenges: 16, storageEpoch: 5)
 
     /// A real sector file in a fresh temporary folder (one per test, so tests run in parallel).
     static func provider() throws -> StorageProvider {
@@ -18,7 +18,7 @@ import TestSupport
         return try StorageProvider.create(key: key, path: dir.appendingPathComponent("sector.bin").path, leafCount: leafCount, dataSeed: 7)
     }
 
-    static func envelope(_ d: StorageProver.Dishonesty = .honest, tickets: Int = 0) throws -> UsefulEnvelope {
+    static func envelope(_ d: StorageProver.Dishonesty = .honest, tickets: Int = 0) throws -> ProofEnvelope {
         try provider().prove(parentHash: S.parentHash, epoch: 5, challenges: 16, chainId: 1337,
                              ticketClients: Array(clients.prefix(tickets)), dishonesty: d)
     }
@@ -29,7 +29,7 @@ import TestSupport
         let env = try Self.envelope()
         let m = try StorageVerifier.verify(envelope: env, context: Self.context).get()
         #expect(m == .storage(heartbeat: true, sizeGiB: Self.sizeGiB, avail: 1, retrieval: 0))
-        let reparsed = try UsefulEnvelope.decode(bytes: env.json.canonicalBytes)
+        let reparsed = try ProofEnvelope(jsonText: Data(env.json.canonicalBytes))
         #expect(try StorageVerifier.verify(envelope: reparsed, context: Self.context).get() == m)
     }
 
@@ -78,23 +78,23 @@ import TestSupport
 
     struct Case: Sendable, CustomStringConvertible {
         let name: String
-        let expected: UsefulRejection.Reason
-        let mutate: @Sendable (UsefulEnvelope) -> UsefulEnvelope
+        let expected: Rejection.Code
+        let mutate: @Sendable (ProofEnvelope) -> ProofEnvelope
         var description: String { name }
     }
 
-    static func opening(_ i: Int, _ f: @escaping (inout [String: JSONValue]) -> Void) -> @Sendable (UsefulEnvelope) -> UsefulEnvelope {
+    static func opening(_ i: Int, _ f: @escaping (inout [String: JSONValue]) -> Void) -> @Sendable (ProofEnvelope) -> ProofEnvelope {
         nonisolated(unsafe) let f = f
         return { S.editBody($0) { S.editArray(&$0["openings"]) { a in var v: JSONValue? = a[i]; S.editObject(&v, f); a[i] = v! } } }
     }
 
-    static func ticket(_ i: Int, _ f: @escaping (inout [String: JSONValue]) -> Void) -> @Sendable (UsefulEnvelope) -> UsefulEnvelope {
+    static func ticket(_ i: Int, _ f: @escaping (inout [String: JSONValue]) -> Void) -> @Sendable (ProofEnvelope) -> ProofEnvelope {
         nonisolated(unsafe) let f = f
         return { S.editBody($0) { S.editArray(&$0["tickets"]) { a in var v: JSONValue? = a[i]; S.editObject(&v, f); a[i] = v! } } }
     }
 
     static let cases: [Case] = [
-        Case(name: "type_id", expected: .wrongType) { UsefulEnvelope(type: .ai, body: $0.body, nullifier: $0.nullifier) },
+        Case(name: "type_id", expected: .unknownType) { ProofEnvelope(type: .ai, body: $0.body, nullifier: $0.nullifier) },
         Case(name: "missing epoch", expected: .missingField) { S.editBody($0) { $0["epoch"] = nil } },
         Case(name: "unknown field", expected: .unknownField) { S.editBody($0) { $0["sizeGiB"] = 1 } },
         Case(name: "unknown opening field", expected: .unknownField, mutate: opening(0) { $0["index"] = 3 }),
@@ -106,9 +106,9 @@ import TestSupport
         Case(name: "challenges out of order", expected: .outOfRange, mutate: opening(1) { $0["challenge"] = 0 }),
         Case(name: "challenge ≥ policy count", expected: .outOfRange, mutate: opening(15) { $0["challenge"] = 16 }),
         Case(name: "epoch", expected: .staleEpoch) { S.editBody($0) { $0["epoch"] = S.bumpInt($0["epoch"]) } },
-        Case(name: "nullifier", expected: .nullifierMismatch) { UsefulEnvelope(type: .storage, body: $0.body, nullifier: [UInt8](repeating: 2, count: 32)) },
-        Case(name: "providerKey", expected: .nullifierMismatch) { S.editBody($0) { $0["providerKey"] = S.bumpHex($0["providerKey"]) } },
-        Case(name: "sectorRoot", expected: .nullifierMismatch) { S.editBody($0) { $0["sectorRoot"] = S.bumpHex($0["sectorRoot"]) } },
+        Case(name: "nullifier", expected: .wrongNullifier) { ProofEnvelope(type: .storage, body: $0.body, nullifier: [UInt8](repeating: 2, count: 32)) },
+        Case(name: "providerKey", expected: .wrongNullifier) { S.editBody($0) { $0["providerKey"] = S.bumpHex($0["providerKey"]) } },
+        Case(name: "sectorRoot", expected: .wrongNullifier) { S.editBody($0) { $0["sectorRoot"] = S.bumpHex($0["sectorRoot"]) } },
         Case(name: "leaf byte", expected: .badOpening, mutate: opening(3) { $0["leaf"] = S.bumpHex($0["leaf"]) }),
         Case(name: "path node", expected: .badOpening, mutate: opening(4) { o in S.editArray(&o["path"]) { $0[1] = S.bumpHex($0[1]) } }),
         Case(name: "leafCount", expected: .badOpening) { S.editBody($0) { $0["leafCount"] = S.bumpInt($0["leafCount"]) } },
@@ -132,7 +132,7 @@ import TestSupport
     @Test func policyKeyListIsEnforced() throws {
         var ctx = Self.context
         ctx.allowedProviderKeys[.storage] = [Self.clients[0].publicKey]
-        #expect(S.reason(StorageVerifier.verify(envelope: try Self.envelope(), context: ctx)) == .keyNotAllowed)
+        #expect(S.reason(StorageVerifier.verify(envelope: try Self.envelope(), context: ctx)) == .providerNotAllowed)
     }
 
     /// 3,000 byte-level mutations (SplitMix64 seed 0x5704) of a heartbeat with 4 challenges and

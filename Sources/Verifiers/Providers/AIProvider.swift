@@ -69,8 +69,8 @@ public struct AIProvider: Sendable {
         return body
     }
 
-    public func prove(jobSeed: [UInt8], trapSeed: [UInt8], chainId: UInt32, dishonesty: Dishonesty = .honest) -> UsefulEnvelope {
+    public func prove(jobSeed: [UInt8], trapSeed: [UInt8], chainId: UInt32, dishonesty: Dishonesty = .honest) -> ProofEnvelope {
         let body = proveBody(jobSeed: jobSeed, trapSeed: trapSeed, dishonesty: dishonesty)
-        return UsefulEnvelope(type: .ai, body: body.json, nullifier: body.nullifier(chainId: chainId))
+        return ProofEnvelope(type: .ai, body: body.json, nullifier: body.nullifier(chainId: chainId))
     }
 }

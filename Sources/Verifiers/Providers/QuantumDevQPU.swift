@@ -82,8 +82,8 @@ public struct QuantumDevQPU: Sendable {
         return body
     }
 
-    public func prove(jobSeed: [UInt8], trapSeed: [UInt8], chainId: UInt32, dishonesty: Dishonesty = .honest) -> UsefulEnvelope {
+    public func prove(jobSeed: [UInt8], trapSeed: [UInt8], chainId: UInt32, dishonesty: Dishonesty = .honest) -> ProofEnvelope {
         let body = proveBody(jobSeed: jobSeed, trapSeed: trapSeed, dishonesty: dishonesty)
-        return UsefulEnvelope(type: .quantum, body: body.json, nullifier: body.nullifier(chainId: chainId))
+        return ProofEnvelope(type: .quantum, body: body.json, nullifier: body.nullifier(chainId: chainId))
     }
 }

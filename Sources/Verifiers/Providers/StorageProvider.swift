@@ -78,9 +78,9 @@ public struct StorageProvider: Sendable {
     }
 
     public func prove(parentHash: [UInt8], epoch: UInt64, challenges: Int, chainId: UInt32,
-                      ticketClients: [Ed25519.PrivateKey] = [], dishonesty: StorageProver.Dishonesty = .honest) throws(FileError) -> UsefulEnvelope {
+                      ticketClients: [Ed25519.PrivateKey] = [], dishonesty: StorageProver.Dishonesty = .honest) throws(FileError) -> ProofEnvelope {
         let body = try proveBody(parentHash: parentHash, epoch: epoch, challenges: challenges,
                                  ticketClients: ticketClients, dishonesty: dishonesty)
-        return UsefulEnvelope(type: .storage, body: body.json, nullifier: body.nullifier(chainId: chainId))
+        return ProofEnvelope(type: .storage, body: body.json, nullifier: body.nullifier(chainId: chainId))
     }
 }

@@ -73,15 +73,15 @@ public struct QuantumProofBody: Sendable, Equatable {
          "signature": .string(Hex.encode(signature))]
     }
 
-    public static func decode(_ v: JSONValue) throws(UsefulRejection) -> QuantumProofBody {
+    public static func decode(_ v: JSONValue) throws(Rejection) -> QuantumProofBody {
         var o = try StrictObject(v, path: "body")
         let width = Int(try o.uint("width", UInt64(ReversibleCircuit.widthRange.lowerBound)...UInt64(ReversibleCircuit.widthRange.upperBound)))
         let depth = Int(try o.uint("depth", UInt64(ReversibleCircuit.depthRange.lowerBound)...UInt64(ReversibleCircuit.depthRange.upperBound)))
         let shots = try o.uint("shots", shotsRange)
-        let outcomes = try o.array("trapOutcomes", count: trapCountRange).enumerated().map { (i, x) throws(UsefulRejection) in
+        let outcomes = try o.array("trapOutcomes", count: trapCountRange).enumerated().map { (i, x) throws(Rejection) in
             UInt16(try StrictObject.uint(x, field: "body.trapOutcomes[\(i)]", 0...(UInt64(1) << width - 1)))
         }
-        let counts = try o.array("trapCounts", count: outcomes.count...outcomes.count).enumerated().map { (i, x) throws(UsefulRejection) in
+        let counts = try o.array("trapCounts", count: outcomes.count...outcomes.count).enumerated().map { (i, x) throws(Rejection) in
             try StrictObject.uint(x, field: "body.trapCounts[\(i)]", 0...shots)
         }
         let body = QuantumProofBody(

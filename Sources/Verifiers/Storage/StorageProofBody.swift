@@ -91,20 +91,20 @@ public struct StorageProofBody: Sendable, Equatable {
         return .object(o)
     }
 
-    public static func decode(_ v: JSONValue) throws(UsefulRejection) -> StorageProofBody {
+    public static func decode(_ v: JSONValue) throws(Rejection) -> StorageProofBody {
         var o = try StrictObject(v, path: "body")
         let leafCount = try o.uint("leafCount", 1...StorageChallenge.maxLeafCount)
         let height = BinaryMerkle.height(leafCount: leafCount)
         var last = -1
-        let openings = try o.array("openings", count: 0...maxChallenges).enumerated().map { (i, x) throws(UsefulRejection) -> Opening in
+        let openings = try o.array("openings", count: 0...maxChallenges).enumerated().map { (i, x) throws(Rejection) -> Opening in
             var e = try StrictObject(x, path: "body.openings[\(i)]")
             let c = try e.uint("challenge", 0...UInt64(maxChallenges - 1))
             guard Int(c) > last else {
-                throw UsefulRejection(.outOfRange, "body.openings[\(i)].challenge", "challenges must be strictly increasing")
+                throw Rejection(.outOfRange, field: "body.openings[\(i)].challenge", "challenges must be strictly increasing")
             }
             last = Int(c)
             let leaf = try e.hex("leaf", bytes: StorageChallenge.leafSize)
-            let path = try e.array("path", count: height...height).enumerated().map { (j, p) throws(UsefulRejection) in
+            let path = try e.array("path", count: height...height).enumerated().map { (j, p) throws(Rejection) in
                 try StrictObject.hex(p, field: "body.openings[\(i)].path[\(j)]", bytes: 32)
             }
             try e.finish()
@@ -113,11 +113,11 @@ public struct StorageProofBody: Sendable, Equatable {
         var tickets: [Ticket]? = nil
         if o.has("tickets") {
             last = -1
-            tickets = try o.array("tickets", count: 0...maxChallenges).enumerated().map { (i, x) throws(UsefulRejection) -> Ticket in
+            tickets = try o.array("tickets", count: 0...maxChallenges).enumerated().map { (i, x) throws(Rejection) -> Ticket in
                 var e = try StrictObject(x, path: "body.tickets[\(i)]")
                 let c = try e.uint("challenge", 0...UInt64(maxChallenges - 1))
                 guard Int(c) > last else {
-                    throw UsefulRejection(.outOfRange, "body.tickets[\(i)].challenge", "challenges must be strictly increasing")
+                    throw Rejection(.outOfRange, field: "body.tickets[\(i)].challenge", "challenges must be strictly increasing")
                 }
                 last = Int(c)
                 let t = Ticket(challenge: UInt32(c), client: try e.hex("client", bytes: 32), signature: try e.hex("signature", bytes: 64))

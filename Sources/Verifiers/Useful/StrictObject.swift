@@ -8,9 +8,9 @@ struct StrictObject {
     let path: String
     private var read: Set<String> = []
 
-    init(_ value: JSONValue, path: String) throws(UsefulRejection) {
+    init(_ value: JSONValue, path: String) throws(Rejection) {
         guard case .object(let o) = value else {
-            throw UsefulRejection(.wrongKind, path.isEmpty ? "envelope" : path, "expected a JSON object")
+            throw Rejection(.wrongKind, field: path.isEmpty ? "envelope" : path, "expected a JSON object")
         }
         fields = o
         self.path = path
@@ -20,58 +20,58 @@ struct StrictObject {
 
     mutating func has(_ key: String) -> Bool { fields[key] != nil }
 
-    mutating func value(_ key: String) throws(UsefulRejection) -> JSONValue {
-        guard let v = fields[key] else { throw UsefulRejection(.missingField, name(key), "required field is missing") }
+    mutating func value(_ key: String) throws(Rejection) -> JSONValue {
+        guard let v = fields[key] else { throw Rejection(.missingField, field: name(key), "required field is missing") }
         read.insert(key)
         return v
     }
 
-    mutating func hex(_ key: String, bytes: Int) throws(UsefulRejection) -> [UInt8] {
+    mutating func hex(_ key: String, bytes: Int) throws(Rejection) -> [UInt8] {
         try Self.hex(try value(key), field: name(key), bytes: bytes)
     }
 
-    mutating func uint(_ key: String, _ range: ClosedRange<UInt64>) throws(UsefulRejection) -> UInt64 {
+    mutating func uint(_ key: String, _ range: ClosedRange<UInt64>) throws(Rejection) -> UInt64 {
         try Self.uint(try value(key), field: name(key), range)
     }
 
-    mutating func string(_ key: String) throws(UsefulRejection) -> String {
+    mutating func string(_ key: String) throws(Rejection) -> String {
         guard case .string(let s) = try value(key) else {
-            throw UsefulRejection(.wrongKind, name(key), "expected a string")
+            throw Rejection(.wrongKind, field: name(key), "expected a string")
         }
         return s
     }
 
-    mutating func array(_ key: String, count: ClosedRange<Int>) throws(UsefulRejection) -> [JSONValue] {
+    mutating func array(_ key: String, count: ClosedRange<Int>) throws(Rejection) -> [JSONValue] {
         guard case .array(let a) = try value(key) else {
-            throw UsefulRejection(.wrongKind, name(key), "expected an array")
+            throw Rejection(.wrongKind, field: name(key), "expected an array")
         }
         guard count.contains(a.count) else {
-            throw UsefulRejection(.outOfRange, name(key), "expected \(count.lowerBound)…\(count.upperBound) entries, got \(a.count)")
+            throw Rejection(.outOfRange, field: name(key), "expected \(count.lowerBound)…\(count.upperBound) entries, got \(a.count)")
         }
         return a
     }
 
     /// Fails on any key that was not read (unknown fields).
-    func finish() throws(UsefulRejection) {
+    func finish() throws(Rejection) {
         for k in JSONValue.sortedKeys(fields) where !read.contains(k) {
-            throw UsefulRejection(.unknownField, name(k), "unknown field")
+            throw Rejection(.unknownField, field: name(k), "unknown field")
         }
     }
 
-    static func hex(_ v: JSONValue, field: String, bytes: Int) throws(UsefulRejection) -> [UInt8] {
-        guard case .string(let s) = v else { throw UsefulRejection(.wrongKind, field, "expected a 0x-hex string") }
+    static func hex(_ v: JSONValue, field: String, bytes: Int) throws(Rejection) -> [UInt8] {
+        guard case .string(let s) = v else { throw Rejection(.wrongKind, field: field, "expected a 0x-hex string") }
         let u = Array(s.utf8)
         guard u.count == 2 + 2 * bytes, u[0] == 0x30, u[1] == 0x78,
               u.dropFirst(2).allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }),
               let out = try? Hex.decode(s, bytes: bytes)
-        else { throw UsefulRejection(.badHex, field, "expected 0x followed by \(2 * bytes) lowercase hex digits") }
+        else { throw Rejection(.badHex, field: field, "expected 0x followed by \(2 * bytes) lowercase hex digits") }
         return out
     }
 
-    static func uint(_ v: JSONValue, field: String, _ range: ClosedRange<UInt64>) throws(UsefulRejection) -> UInt64 {
-        guard case .int(let i) = v else { throw UsefulRejection(.wrongKind, field, "expected an integer") }
+    static func uint(_ v: JSONValue, field: String, _ range: ClosedRange<UInt64>) throws(Rejection) -> UInt64 {
+        guard case .int(let i) = v else { throw Rejection(.wrongKind, field: field, "expected an integer") }
         guard i >= 0, range.contains(UInt64(i)) else {
-            throw UsefulRejection(.outOfRange, field, "expected an integer in \(range.lowerBound)…\(range.upperBound), got \(i)")
+            throw Rejection(.outOfRange, field: field, "expected an integer in \(range.lowerBound)…\(range.upperBound), got \(i)")
         }
         return UInt64(i)
     }
