@@ -58,6 +58,15 @@ enum ProveCommandsRegistration {
         // Reusing the file (no --create) answers the same challenges.
         let again = try Self.envelope(["prove", "storage", "--sector", path, "--parent-hash", parent, "--epoch", "3", "--tickets", "2"])
         #expect(again == env)
+
+        // `simctl verify` checks the epoch it is told: the right one passes, another is stale.
+        let text = try Simctl.run(["prove", "storage", "--sector", path, "--parent-hash", parent, "--epoch", "3"]).stdout
+        let ok = try Simctl.run(["verify", "-", "--parent-hash", parent, "--storage-epoch", "3"], stdin: text)
+        #expect(ok.status == 0, "\(ok.stdout) \(ok.stderr)")
+        #expect(ok.stdout.contains("\"ok\":true"))
+        let stale = try Simctl.run(["verify", "-", "--parent-hash", parent, "--storage-epoch", "4"], stdin: text)
+        #expect(stale.status == 1)
+        #expect(stale.stdout.contains("\"reason\":\"stale_epoch\""), "\(stale.stdout)")
     }
 
     @Test func badInputIsOneLineNamingTheField() throws {
