@@ -160,7 +160,12 @@ public enum KeccakF1600 {
     ]
 
     /// One state.
-    @inlinable
+    ///
+    /// `@_optimize(size)` keeps LLVM's SLP vectoriser off this function: on baseline x86-64
+    /// (SSE2, no vector rotate) it pairs lanes into XMM registers and the permutation runs ~1.5×
+    /// slower than plain `rol`/`xor`/`and` on general registers (measured, see
+    /// ``NonceScan/candidatesScalar``). Not `@inlinable`, so the attribute always applies.
+    @_optimize(size)
     public static func permute(_ s: inout KeccakLanes<UInt64>) { permuteLanes(&s) }
 
     /// Two independent states, one per SIMD lane.
