@@ -14,6 +14,9 @@ struct SimCtl: AsyncParsableCommand {
         subcommands: [
             Inspect.self,
             Bench.self,
+            Report.self,
+            Export.self,
+            Merge.self,
         ]
     )
 }
