@@ -17,13 +17,13 @@ struct Merge: ParsableCommand {
     )
 
     @Argument(help: "Shard output folders, each holding runs.csv.")
-    var dirs: [String]
+    var dirs: [String] = []
 
     @Option(help: "Folder for the merged runs.csv and aggregate.csv (created if needed).")
     var out: String
 
     func validate() throws {
-        guard !dirs.isEmpty else { throw ValidationError("DIR: expected at least one shard folder") }
+        guard !dirs.isEmpty else { throw CLI.fail("DIR", "expected at least one shard folder") }
     }
 
     func run() throws {

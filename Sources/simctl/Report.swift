@@ -29,9 +29,9 @@ struct Report: ParsableCommand {
     var maxPoints = 2000
 
     func validate() throws {
-        guard bins >= 2, bins <= 1000, bins % 2 == 0 else { throw ValidationError("--bins: expected an even number from 2 to 1000") }
-        guard (1...8).contains(thetaReplications) else { throw ValidationError("--theta-replications: expected 1 to 8") }
-        guard maxPoints >= 4, maxPoints <= 20000, maxPoints % 4 == 0 else { throw ValidationError("--max-points: expected a multiple of 4 from 4 to 20000") }
+        guard bins >= 2, bins <= 1000, bins % 2 == 0 else { throw CLI.fail("--bins", "expected an even number from 2 to 1000") }
+        guard (1...8).contains(thetaReplications) else { throw CLI.fail("--theta-replications", "expected 1 to 8") }
+        guard maxPoints >= 4, maxPoints <= 20000, maxPoints % 4 == 0 else { throw CLI.fail("--max-points", "expected a multiple of 4 from 4 to 20000") }
     }
 
     func run() throws {
