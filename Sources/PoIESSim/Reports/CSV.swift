@@ -81,12 +81,27 @@ struct CSVParser {
         recordStartLine = line
     }
 
-    mutating func feed(_ bytes: some Sequence<UInt8>, _ emit: ([String]) -> Void) throws(CSVError) {
+    mutating func feed(_ bytes: [UInt8], _ emit: ([String]) -> Void) throws(CSVError) {
+        let r: Result<Void, CSVError> = bytes.withUnsafeBufferPointer { p in Result { () throws(CSVError) in try feed(p, emit) } }
+        try r.get()
+    }
+
+    mutating func feed(_ data: Data, _ emit: ([String]) -> Void) throws(CSVError) {
+        let r: Result<Void, CSVError> = data.withUnsafeBytes { raw in
+            Result { () throws(CSVError) in try feed(raw.bindMemory(to: UInt8.self), emit) }
+        }
+        try r.get()
+    }
+
+    mutating func feed(_ p: UnsafeBufferPointer<UInt8>, _ emit: ([String]) -> Void) throws(CSVError) {
         let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
-        for b in bytes {
+        let n = p.count
+        var i = 0
+        while i < n {
+            let b = p[i]
             if state == .afterCR {
                 state = .fieldStart
-                if b == lf { continue }  // CRLF already ended the record
+                if b == lf { i += 1; continue }  // CRLF already ended the record
             }
             switch state {
             case .fieldStart, .unquoted:
@@ -101,7 +116,17 @@ struct CSVParser {
                     quoteOpenedLine = line
                     state = .quoted
                 } else {
-                    field.append(b); state = .unquoted
+                    // Fast path: copy the run of ordinary bytes in one go.
+                    var j = i + 1
+                    while j < n {
+                        let c = p[j]
+                        if c == comma || c == lf || c == cr || c == quote { break }
+                        j += 1
+                    }
+                    field.append(contentsOf: UnsafeBufferPointer(rebasing: p[i..<j]))
+                    state = .unquoted
+                    i = j
+                    continue
                 }
             case .quoted:
                 if b == quote {
@@ -125,6 +150,7 @@ struct CSVParser {
             case .afterCR:
                 break  // handled above
             }
+            i += 1
         }
     }
 
