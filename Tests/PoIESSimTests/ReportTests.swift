@@ -87,6 +87,27 @@ func tempCopyOfFixture() throws -> URL {
         #expect(miners.miners.map(\.blocks).reduce(0, +) == 116)
     }
 
+    /// The simulator writes `psi_ai_micro` where issue 5's brief says `psi_credited_micro_AI`: both count.
+    @Test func acceptsTheSimulatorsPsiColumnSpelling() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("report-alt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try """
+            replication,height,time_s,miner,theta_micro,h_micro,psi_credited_micro,psi_hashshare_micro,psi_ai_micro,psi_quantum_micro,psi_storage_micro,psi_vdf_micro,interval_s,orphaned
+            0,1,2.5,a,2000000,2100000,300,100,200,0,0,0,2.5,0
+            0,2,4.0,b,2000000,2100000,600,0,0,0,0,600,1.5,0
+            0,2,4.1,a,2000000,2100000,999,0,999,0,0,0,1.6,1
+
+            """.write(to: dir.appendingPathComponent("blocks.csv"), atomically: true, encoding: .utf8)
+        let d = try BlocksDigest.read(dir.appendingPathComponent("blocks.csv"))
+        let expected: [ProofType: Double] = [.hashShare: 100, .ai: 200, .quantum: 0, .storage: 0, .vdf: 600]
+        #expect(d.psiByType == expected)
+        #expect(d.orphans == 1)
+        let shares = HTMLReport(title: "t", digest: d, miners: nil, summary: nil).psiShares
+        let expectedShares: [Double] = [100.0 / 900, 200.0 / 900, 0, 0, 600.0 / 900]
+        #expect(shares.map(\.share) == expectedShares)
+    }
+
     @Test func writesReportIntoTheRunFolder() throws {
         let dir = try tempCopyOfFixture()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -62,6 +62,7 @@ public struct BlocksDigest: Sendable {
     struct Columns {
         let replication, time, theta, psi, interval, orphaned: Int
         let perType: [(ProofType, Int)]
+        let perTypeNames: [ProofType: String]
         let width: Int
 
         init(header: [String]) throws(RunOutputsError) {
@@ -76,7 +77,10 @@ public struct BlocksDigest: Sendable {
             psi = try need(B.psiCredited)
             interval = try need(B.interval)
             orphaned = try need(B.orphaned)
-            perType = ProofType.allCases.compactMap { t in header.firstIndex(of: B.psiCredited(t)).map { (t, $0) } }
+            perType = ProofType.allCases.compactMap { t in
+                B.psiColumnNames(t).lazy.compactMap { header.firstIndex(of: $0) }.first.map { (t, $0) }
+            }
+            perTypeNames = Dictionary(uniqueKeysWithValues: perType.map { ($0.0, header[$0.1]) })
             width = header.count
         }
     }
@@ -104,7 +108,7 @@ public struct BlocksDigest: Sendable {
         }
         psiTotal += try Self.number(r, c.psi, B.psiCredited, line: line)
         for (t, i) in c.perType {
-            psiByType[t, default: 0] += try Self.number(r, i, B.psiCredited(t), line: line)
+            psiByType[t, default: 0] += try Self.number(r, i, c.perTypeNames[t]!, line: line)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MiningCore
 
 /// `analysis.ipynb`: a Jupyter notebook (nbformat 4.5) that reloads a run folder's CSVs with pandas
 /// and draws the report's four charts with matplotlib. Paths are relative, so the notebook runs
@@ -64,6 +65,8 @@ public enum NotebookExport {
         return out + "\""
     }
 
+    static func pyList(_ xs: [String]) -> String { "[" + xs.map(pyString).joined(separator: ", ") + "]" }
+
     static func cells(title: String) -> [(kind: Kind, source: String)] {
         typealias B = RunOutputs.Blocks
         typealias M = RunOutputs.Miners
@@ -99,7 +102,15 @@ public enum NotebookExport {
             (.markdown, "## Blocks\nOnly the charted columns are kept; `blocks.csv` is read in chunks."),
             (.code, """
                 header = pd.read_csv(RUN / \(pyString(RunOutputs.blocksFile)), nrows=0).columns
-                psi_cols = [c for c in header if c.startswith(\(pyString(B.psiCredited + "_")))]
+                # Credited ψ per proof type: psi_credited_micro_<TYPE> or the simulator's psi_<type>_micro.
+                TYPES = \(pyList(ProofType.allCases.map(\.policyName)))
+                psi_cols, types = [], []
+                for t in TYPES:
+                    for c in (\(pyString(B.psiCredited + "_")) + t, "psi_" + t.lower() + "_micro"):
+                        if c in header:
+                            psi_cols.append(c)
+                            types.append(t)
+                            break
                 keep = [\(pyString(B.replication)), \(pyString(B.time)), \(pyString(B.theta)), \(pyString(B.interval)), \(pyString(B.orphaned))] + psi_cols
                 intervals, theta, psi = [], [], pd.Series(0.0, index=psi_cols)
                 for chunk in pd.read_csv(RUN / \(pyString(RunOutputs.blocksFile)), usecols=keep, chunksize=500_000):
@@ -160,7 +171,6 @@ public enum NotebookExport {
                 """),
             (.markdown, "## ψ credited by proof type"),
             (.code, """
-                types = [c[len(\(pyString(B.psiCredited + "_")))] for c in psi_cols]
                 total = psi.sum()
                 shares = psi / total if total > 0 else psi * 0
                 fig, ax = plt.subplots(figsize=(6, 4))

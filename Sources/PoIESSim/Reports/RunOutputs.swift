@@ -23,6 +23,10 @@ public enum RunOutputs {
         public static let orphaned = "orphaned"
         /// `psi_credited_micro_AI`, … — one per proof type.
         public static func psiCredited(_ t: ProofType) -> String { "\(psiCredited)_\(t.policyName)" }
+        /// The simulator's alternative spelling `psi_ai_micro` (accepted on input).
+        public static func psiMicro(_ t: ProofType) -> String { "psi_\(t.nullifierName)_micro" }
+        /// Column names accepted for type `t`'s credited ψ, preferred first.
+        public static func psiColumnNames(_ t: ProofType) -> [String] { [psiCredited(t), psiMicro(t)] }
         /// Every column in file order.
         public static var all: [String] {
             [replication, height, time, miner, theta, h, psiCredited]
