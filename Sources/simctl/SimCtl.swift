@@ -17,6 +17,7 @@ struct SimCtl: AsyncParsableCommand {
             Report.self,
             Export.self,
             Merge.self,
+            Sweep.self,
         ]
     )
 }
