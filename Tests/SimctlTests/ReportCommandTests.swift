@@ -41,7 +41,9 @@ import TestSupport
 
     @Test func badInputFailsWithOneLine() throws {
         for args in [["report", "/nonexistent/run"], ["report", ".", "--bins", "3"], ["export", "notebook", "/nonexistent/run"],
-                     ["merge", "/nonexistent/a", "--out", "/tmp/x"], ["merge", "--out", "/tmp/x"]] {
+                     ["merge", "/nonexistent/a", "--out", "/tmp/x"], ["merge", "--out", "/tmp/x"],
+                     ["sweep", "Package.swift", "--shard", "4/4", "--out", "/tmp/x"], ["sweep", "Package.swift", "--set", "a=", "--out", "/tmp/x"],
+                     ["sweep", "/nonexistent.toml", "--out", "/tmp/x"]] {
             let out = try Simctl.run(args)
             #expect(out.status != 0, "\(args)")
             #expect(out.stdout.isEmpty, "\(args)")
