@@ -7,7 +7,7 @@ SWIFT ?= swift
 TEST_FLAGS ?= -c release -Xswiftc -enable-testing
 SIMCTL := .build/release/simctl
 
-.PHONY: run test deps build golden bench clean notebook-check notebook-run
+.PHONY: run test deps build golden bench clean notebook-check notebook-run notebooks-export
 
 run: deps build
 	$(SIMCTL) run Scenarios/baseline.toml
@@ -69,6 +69,16 @@ notebook-run: $(VENV)/.installed
 	$(SIMCTL) report $(NB_DIR)
 	$(SIMCTL) export notebook $(NB_DIR)
 	$(VENV)/bin/python scripts/check_notebook.py $(NB_DIR)/analysis.ipynb
+
+# Runs every shipped scenario into notebooks-export/<name>/ with its report.html and analysis.ipynb.
+notebooks-export: build
+	@for s in Scenarios/*.toml Scenarios/*/*.toml; do \
+	  [ -f "$$s" ] || continue; \
+	  d=notebooks-export/$$(echo "$${s#Scenarios/}" | sed 's/\.toml$$//'); \
+	  echo "notebooks-export: $$s -> $$d"; \
+	  mkdir -p "$$d" && $(SIMCTL) run "$$s" --out "$$d" --quiet >/dev/null && \
+	  $(SIMCTL) report "$$d" >/dev/null && $(SIMCTL) export notebook "$$d" >/dev/null || exit 1; \
+	done
 
 $(VENV)/.installed: $(NB_REQUIREMENTS)
 	rm -rf $(VENV)

@@ -108,6 +108,20 @@ func tempCopyOfFixture() throws -> URL {
         #expect(shares.map(\.share) == expectedShares)
     }
 
+    @Test func headerOnlyFilesStillGiveAWellFormedReport() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("report-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try CSV.line(RunOutputs.Blocks.all).write(to: dir.appendingPathComponent("blocks.csv"), atomically: true, encoding: .utf8)
+        try CSV.line(RunOutputs.Miners.all).write(to: dir.appendingPathComponent("miners.csv"), atomically: true, encoding: .utf8)
+        let report = try HTMLReport.load(directory: dir, options: .init(bins: 10))
+        #expect(report.digest.intervals.total == 0)
+        let (ok, c, err) = ElementCounter.parse(report.html())
+        #expect(ok, "\(err)")
+        #expect(c.counts["svg"] == 4)
+        #expect(c.barsBySVG["intervals"] == 10)
+    }
+
     @Test func writesReportIntoTheRunFolder() throws {
         let dir = try tempCopyOfFixture()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -156,7 +156,7 @@ public enum NotebookExport {
                 per_miner = miners.groupby(\(pyString(M.miner)), sort=False).agg(
                     hashrate_share=(\(pyString(M.hashrateShare)), "mean"), blocks=(\(pyString(M.blocks)), "sum"))
                 per_miner["block_share"] = per_miner["blocks"] / max(per_miner["blocks"].sum(), 1)
-                top = max(per_miner["hashrate_share"].max(), per_miner["block_share"].max(), 0.01) * 1.05
+                top = max([v for v in (per_miner["hashrate_share"].max(), per_miner["block_share"].max()) if pd.notna(v)] + [0.01]) * 1.05
                 fig, ax = plt.subplots(figsize=(5.5, 5.5))
                 ax.plot([0, top], [0, top], ls="--", color="grey", label="y = x")
                 ax.scatter(per_miner["hashrate_share"], per_miner["block_share"], label="miner")
