@@ -7,7 +7,10 @@ folder (the notebook opens the run's CSVs by relative path). Exits non-zero on a
 cell error, or a cell that produced an error output.
 """
 import sys
+import tempfile
 from pathlib import Path
+
+from jupyter_client.manager import KernelManager
 
 import nbformat
 from nbclient import NotebookClient
@@ -23,9 +26,12 @@ def main() -> int:
     if nb.nbformat != 4:
         print(f"{path}: expected nbformat 4, got {nb.nbformat}", file=sys.stderr)
         return 1
-    client = NotebookClient(nb, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent.resolve())}})
-    client.execute()
+    # IPC sockets in a private temporary folder: no TCP ports, no "unencrypted TCP" warning.
+    with tempfile.TemporaryDirectory() as sockets:
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+        client = NotebookClient(nb, km=km, timeout=120, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent.resolve())}})
+        client.execute()
     code = [c for c in nb.cells if c.cell_type == "code"]
     errors = [o for c in code for o in c.get("outputs", []) if o.get("output_type") == "error"]
     if errors:
