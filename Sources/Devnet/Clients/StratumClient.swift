@@ -16,7 +16,7 @@ public final class StratumClient: Sendable {
     private let jobContinuation: AsyncStream<ExternalJob>.Continuation
     /// Jobs as the server notifies them (newest kept when the consumer lags).
     public let jobs: AsyncStream<ExternalJob>
-    private struct State { var extranonce1: UInt32 = 0; var pendingTShare: Int64 = 0; var worker = "" }
+    private struct State { var extranonce1: UInt32 = 0; var pendingTShare: Int64 = 0; var worker = ""; var subscribeId: Int64 = -1 }
     private let state = Mutex(State())
 
     /// The extranonce1 the server assigned at subscribe.
@@ -74,6 +74,7 @@ public final class StratumClient: Sendable {
     /// Sends `method(params)` and awaits its reply.
     public func request(_ method: String, _ params: [JSONValue]) async throws -> RPCReply {
         try await rpc.call { id in
+            if method == "mining.subscribe" { state.withLock { $0.subscribeId = id } }
             let line = JSONValue.object(["id": .int(id), "jsonrpc": "2.0", "method": .string(method), "params": .array(params)]).canonical + "\n"
             try await outbound.write(ByteBuffer(string: line))
         }
@@ -89,11 +90,15 @@ public final class StratumClient: Sendable {
     public func subscribe(userAgent: String) async throws {
         let r = try await request("mining.subscribe", [.string(userAgent)])
         if let e = r.error { throw ExternalWorkError.remote(e) }
-        guard case .array(let a)? = r.result, a.count >= 2, case .string(let en1)? = a.dropFirst().first,
-              let v = StratumInbound.hexInteger(en1, digits: 8) else {
+        guard Self.extranonce1(fromSubscribe: r.result) != nil else {
             throw ExternalWorkError.protocolError("mining.subscribe result without an 8-hex-digit extranonce1")
         }
-        state.withLock { $0.extranonce1 = UInt32(v) }
+    }
+
+    static func extranonce1(fromSubscribe result: JSONValue?) -> UInt32? {
+        guard case .array(let a)? = result, a.count >= 2, case .string(let en1) = a[1],
+              let v = StratumInbound.hexInteger(en1, digits: 8) else { return nil }
+        return UInt32(v)
     }
 
     public func authorize(worker: String, password: String) async throws {
@@ -122,7 +127,14 @@ public final class StratumClient: Sendable {
 
     private func handle(line: ByteBuffer) {
         guard case .object(let o)? = try? JSONDecoder().decode(JSONValue.self, from: Data(line.readableBytesView)) else { return }
-        if let reply = RPCCorrelator.reply(from: o) { rpc.deliver(reply); return }
+        if let reply = RPCCorrelator.reply(from: o) {
+            // The extranonce1 is recorded here, before the notify that follows on the same stream.
+            if case .int(let id) = reply.id, let en1 = Self.extranonce1(fromSubscribe: reply.result) {
+                state.withLock { if $0.subscribeId == id { $0.extranonce1 = en1 } }
+            }
+            rpc.deliver(reply)
+            return
+        }
         guard case .string(let method)? = o["method"], case .array(let params)? = o["params"] else { return }
         switch method {
         case "mining.set_difficulty":

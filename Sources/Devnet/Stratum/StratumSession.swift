@@ -144,8 +144,10 @@ public struct StratumSession: Sendable {
 
     /// A new job from the provider: activates the pending threshold and notifies (once subscribed).
     public mutating func newJob(_ job: MiningJob, now: ContinuousClock.Instant) -> [Action] {
+        // The same job twice (subscribe raced the job feed) is notified once.
+        let repeated = job == latestJob && jobTShare.last?.jobId == job.jobId
         latestJob = job
-        guard subscribed else { return [] }
+        guard subscribed, !repeated else { return [] }
         return issue(job, now: now)
     }
 
