@@ -118,12 +118,13 @@ public enum ScanLoop {
     }
 
     /// A job's cached midstate and threshold.
-    struct Prepared {
-        let job: ExternalJob
+    public struct Prepared: Sendable {
+        public let job: ExternalJob
         let midstate: Keccak512
-        let threshold: [UInt8]?
+        /// `X(tShare)`; `nil` when no nonce can reach the threshold.
+        public let threshold: [UInt8]?
 
-        init(_ job: ExternalJob) {
+        public init(_ job: ExternalJob) {
             self.job = job
             var k = Keccak512()
             k.update(job.template.signBytes)
@@ -132,7 +133,7 @@ public enum ScanLoop {
         }
 
         /// `x`: the first 32 bytes of Keccak-512(signBytes ‖ nonce ‖ mixSeed).
-        func x(_ nonce: Nonce) -> ArraySlice<UInt8> {
+        public func x(_ nonce: Nonce) -> ArraySlice<UInt8> {
             var k = midstate
             k.update(nonce.bytes)
             k.update(job.template.nonceDomain.mixSeed)

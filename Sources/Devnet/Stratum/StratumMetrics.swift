@@ -30,6 +30,9 @@ public final class StratumMetrics: Sendable {
         sessions = Gauge(label: Self.sessionsLabel, dimensions: [], factory: factory)
     }
 
+    /// Metrics that go nowhere (benches, tools).
+    public static func discarding() -> StratumMetrics { StratumMetrics(factory: NOOPMetricsHandler.instance) }
+
     func rejected(_ reason: ShareRejection) { rejected[reason]?.increment() }
 
     func accepted() {

@@ -204,7 +204,8 @@ public struct StratumSession: Sendable {
         judged += 1
         if !valid { invalid += 1 }
         // Halve both counts past 4× the minimum: the ratio follows recent behaviour.
-        if judged >= 4 * max(1, configuration.banMinShares) { judged /= 2; invalid /= 2 }
+        let (window, overflow) = max(1, configuration.banMinShares).multipliedReportingOverflow(by: 4)
+        if !overflow, judged >= window { judged /= 2; invalid /= 2 }
         guard judged >= configuration.banMinShares,
               Double(invalid) / Double(judged) > configuration.banInvalidRatio else { return [] }
         return [.close(bannedUntil: now + configuration.banDuration)]

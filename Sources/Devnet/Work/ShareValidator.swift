@@ -87,6 +87,8 @@ public struct ShareValidator: Sendable {
         }
         entries.append(Entry(job: job, signBytes: job.template.signBytes, addedAt: now, retiredAt: nil, seen: seen))
         if entries.count > configuration.maxJobs { entries.removeFirst(entries.count - configuration.maxJobs) }
+        // Jobs retired without grace go now, with their seen sets (memory stays flat).
+        prune(now: now)
     }
 
     /// Drops jobs that can no longer accept shares.
