@@ -9,6 +9,7 @@ struct Bench: AsyncParsableCommand {
             BenchSelect.self,
             BenchVDF.self,
             BenchHash.self,
+            BenchStratum.self,
         ]
     )
 }
