@@ -14,6 +14,7 @@ struct SimCtl: AsyncParsableCommand {
         subcommands: [
             Inspect.self,
             Bench.self,
+            Run.self,
         ]
     )
 }
