@@ -19,6 +19,16 @@ struct TableReader {
 
     func error(_ key: String, _ expected: String) -> ScenarioError { ctx.error(path + [key], expected) }
 
+    /// A missing required key: if an unknown key is a likely typo of it, report that key instead.
+    func missing(_ key: String, _ expected: String) -> ScenarioError {
+        for k in table.keys where !known.contains(k) && k != key {
+            if Suggest.distance(k.lowercased(), key.lowercased()) <= max(2, key.count / 3) {
+                return error(k, "unknown key (did you mean \"\(key)\"?)")
+            }
+        }
+        return error(key, expected)
+    }
+
     mutating func raw(_ key: String) -> TOMLTree? {
         known.append(key)
         return table[key]
@@ -30,7 +40,7 @@ struct TableReader {
                          above: Double? = nil) throws(ScenarioError) -> Double {
         guard let v = raw(key) else {
             if let d { return d }
-            throw error(key, "a number (this key is required)")
+            throw missing(key, "a number (this key is required)")
         }
         let x: Double
         switch v {
@@ -53,7 +63,7 @@ struct TableReader {
     mutating func int(_ key: String, default d: Int? = nil, min lo: Int? = nil, max hi: Int? = nil) throws(ScenarioError) -> Int {
         guard let v = raw(key) else {
             if let d { return d }
-            throw error(key, "an integer (this key is required)")
+            throw missing(key, "an integer (this key is required)")
         }
         let x: Int
         switch v {
@@ -69,7 +79,7 @@ struct TableReader {
     mutating func string(_ key: String, default d: String? = nil, oneOf choices: [String]? = nil) throws(ScenarioError) -> String {
         guard let v = raw(key) else {
             if let d { return d }
-            throw error(key, "a string (this key is required)")
+            throw missing(key, "a string (this key is required)")
         }
         guard case .string(let s) = v else { throw error(key, "a string, found \(v.typeName)") }
         if let choices, !choices.contains(s) {
@@ -88,7 +98,7 @@ struct TableReader {
     mutating func distribution(_ key: String, default d: Distribution? = nil, nonNegative: Bool = true) throws(ScenarioError) -> Distribution {
         guard let v = raw(key) else {
             if let d { return d }
-            throw error(key, "a number or a distribution table (this key is required)")
+            throw missing(key, "a number or a distribution table (this key is required)")
         }
         return try Self.distribution(v, path: path + [key], ctx: ctx, nonNegative: nonNegative)
     }

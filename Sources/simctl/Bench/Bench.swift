@@ -4,6 +4,8 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks, each reported as a ratio to a baseline measured in the same run.",
-        subcommands: []
+        subcommands: [
+            BenchSim.self,
+        ]
     )
 }
