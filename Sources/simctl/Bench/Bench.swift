@@ -5,6 +5,8 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks, each reported as a ratio to a baseline measured in the same run.",
         subcommands: [
+            BenchHashLuck.self,
+            BenchSelect.self,
             BenchSim.self,
         ]
     )
