@@ -43,7 +43,7 @@ public enum Simulation {
     }
 
     static func policy(_ sc: Scenario) throws(RunError) -> PolicyBridge {
-        do { return try PolicyBridge(toml: sc.chain.policyTOML) } catch { throw .policy("chain.policy: \(error.message)") }
+        do { return try PolicyBridge(toml: sc.chain.policyTOML) } catch { throw .policy("chain.policy (\(sc.chain.policy)): \(error)") }
     }
 
     /// Runs one replication, streaming its blocks into `sink`.

@@ -44,7 +44,9 @@ struct Replication {
 
     var pools: [ProofPool]
     var marketBuyers: [Int]
-    var nullifiers: NullifierWindow
+    var nullifiers: InMemoryNullifierStore
+    var alphaState: AlphaTuner.State?
+    var alpha: [Int64]
     var serial: UInt64 = 0
 
     var events = EventQueue()
@@ -86,7 +88,11 @@ struct Replication {
         lastAccrual = Array(repeating: 0, count: n)
         pools = Array(repeating: ProofPool(), count: n + 1)
         marketBuyers = sc.miners.indices.filter { sc.miners[$0].buysFromMarket }
-        nullifiers = NullifierWindow(ttl: policy.nullifierTTL)
+        nullifiers = InMemoryNullifierStore(ttl: policy.nullifierTTL)
+        alpha = policy.initialAlpha
+        alphaState = policy.tuner.map { t in
+            t.initialState(alpha: Dictionary(uniqueKeysWithValues: ProofType.allCases.map { ($0, policy.policy[$0].alpha) }))
+        }
         stats = ReplicationStats(replication: rep, scenario: sc)
         counting = sc.warmupBlocks == 0
         for (g, m) in sc.miners.enumerated() {
@@ -241,7 +247,8 @@ struct Replication {
             psiCreditedMicro: s,
             psiByType: (sel.creditedByType[1], sel.creditedByType[2], sel.creditedByType[3], sel.creditedByType[4], sel.creditedByType[5]),
             interval: dt, orphaned: false))
-        if s > 0 { consume(group: g) }
+        let attached = s > 0 ? consume(group: g) : [:]
+        if let tuner = policy.tuner, var st = alphaState { tuneAlpha(tuner, &st, attached) }
         height += 1
         tipTime = now
         if !counting && height >= sc.warmupBlocks { startCounting() }
@@ -278,6 +285,24 @@ struct Replication {
 
     // MARK: proofs
 
+    /// Feeds the α tuner (units = proofs attached per type) and, when α moves, re-prices every
+    /// pooled proof and redoes the selections (every `cooldown` blocks at most).
+    mutating func tuneAlpha(_ tuner: AlphaTuner, _ st: inout AlphaTuner.State, _ units: [ProofType: Int64]) {
+        st = tuner.next(st, units: units)
+        alphaState = st
+        guard st.alpha != alpha else { return }
+        alpha = st.alpha
+        for o in pools.indices {
+            for i in pools[o].proofs.indices {
+                let p = pools[o].proofs[i]
+                pools[o].proofs[i].psiAdjMicro = policy.psiAdjMicro(p.metrics, alpha: alpha[Int(p.type.rawValue) - 1])
+            }
+        }
+        for g in sc.miners.indices where !pools[g].proofs.isEmpty || (sc.miners[g].buysFromMarket && !pools[sc.miners.count].proofs.isEmpty) {
+            _ = reselect(group: g)
+        }
+    }
+
     func ownerIndex(_ p: Int) -> Int {
         let o = sc.providers[p].owner
         return o == "market" ? sc.miners.count : sc.miners.firstIndex { $0.name == o }!
@@ -298,7 +323,8 @@ struct Replication {
         providerRNG[p] = rng
         serial &+= 1
         stats.proofsProduced += counting ? 1 : 0
-        let proof = SimProof(type: pg.type, psiAdjMicro: policy.psiAdjMicro(metrics), nullifier: nullifier,
+        let proof = SimProof(type: pg.type, metrics: metrics,
+                             psiAdjMicro: policy.psiAdjMicro(metrics, alpha: alpha[Int(pg.type.rawValue) - 1]), nullifier: nullifier,
                              provider: p, serial: serial, honest: honest)
         events.push(now + latency, .arrive(proof: proof))
     }
@@ -306,7 +332,7 @@ struct Replication {
     /// A proof reaches its owner: a dishonest one fails verification, a seen nullifier is a
     /// replay; otherwise it joins the owner's pool and the owner's selection is redone.
     mutating func arrive(_ proof: SimProof) -> Bool {
-        guard proof.honest, !nullifiers.contains(proof.nullifier), proof.psiAdjMicro > 0 else {
+        guard proof.honest, !nullifiers.isSeen(proof.nullifier, atHeight: Int64(height)), proof.psiAdjMicro > 0 else {
             if counting { stats.proofsRejected += 1 }
             return false
         }
@@ -329,7 +355,7 @@ struct Replication {
     mutating func reselect(group g: Int) -> Bool {
         var cands = pools[g].proofs
         if sc.miners[g].buysFromMarket { cands += pools[sc.miners.count].proofs }
-        let sel = policy.select(cands.map(\.candidate))
+        let sel = policy.select(cands.map(\.candidate), thetaMicro: theta)
         selections[g] = sel
         let old = credited[g]
         credited[g] = sel.creditedMicro
@@ -342,16 +368,21 @@ struct Replication {
 
     /// The finder's attached proofs are spent: their nullifiers enter the TTL window and leave
     /// every pool; the owners' selections are redone.
-    mutating func consume(group g: Int) {
+    @discardableResult
+    mutating func consume(group g: Int) -> [ProofType: Int64] {
         var cands = pools[g].proofs
         if sc.miners[g].buysFromMarket { cands += pools[sc.miners.count].proofs }
         let used = selections[g].chosen.map { cands[$0].nullifier }
-        nullifiers.insert(used, height: height)
+        var counts: [ProofType: Int64] = [:]
+        for i in selections[g].chosen { counts[cands[i].type, default: 0] += 1 }
+        for n in used { nullifiers.record(n, height: Int64(height)) }
+        if height % 1024 == 0 { nullifiers.prune(belowHeight: Int64(height) - nullifiers.ttl) }
         let set = Set(used)
         _ = pools[g].remove(nullifiers: set)
         _ = reselect(group: g)
         if sc.miners[g].buysFromMarket, pools[sc.miners.count].remove(nullifiers: set) {
             _ = reselect(afterChangeOf: sc.miners.count)
         }
+        return counts
     }
 }

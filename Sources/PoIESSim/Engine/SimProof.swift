@@ -3,6 +3,8 @@ import MiningCore
 /// A produced proof on its way to, or waiting in, a pool.
 struct SimProof {
     var type: ProofType
+    var metrics: ProofMetrics
+    /// ψ_adj under the current α (recomputed when the α tuner moves α).
     var psiAdjMicro: Int64
     var nullifier: Nullifier
     var provider: Int

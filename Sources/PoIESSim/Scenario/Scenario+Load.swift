@@ -203,6 +203,11 @@ struct ScenarioDecoder {
             e.expected = "\"devnet\" or the path of a readable policy TOML file (\(url.path) cannot be read)"
             throw e
         }
+        do { _ = try Policy(toml: t) } catch {
+            var e = err
+            e.expected = "a valid policy; \(url.path): \(error)"
+            throw e
+        }
         return t
     }
 }
