@@ -53,6 +53,27 @@ struct PolicyBridge: Sendable {
         Psi.adjustedMicro(m, policy: policy, alpha: alpha)
     }
 
+    /// The credited Σψ of the *optimal* selection from `candidates`, in closed form: credit is
+    /// `min(Γ, Σ_t min(effectiveCap_t, Σ of the type's best maxProofs per-proof-capped values))`
+    /// because every stage of spec §5 sums exactly to its cap. The engine uses it only to see that
+    /// a pool change cannot move the selector's result (then the real selector runs lazily, when
+    /// the group finds a block); the rate always comes from `select`.
+    func optimalCreditBound(_ candidates: [CandidateProof]) -> Int64 {
+        var values = [[Int64]](repeating: [], count: 6)
+        for c in candidates {
+            let v = min(max(c.psiAdjMicro, 0), max(policy[c.type].perProofCap, 0))
+            if v > 0 { values[Int(c.type.rawValue)].append(v) }
+        }
+        var total: Int64 = 0
+        for t in ProofType.allCases {
+            let vs = values[Int(t.rawValue)]
+            if vs.isEmpty { continue }
+            let top = vs.sorted(by: >).prefix(maxProofs(t)).reduce(Int64(0), +)
+            total += min(top, max(policy.effectiveTypeCap(t), 0))
+        }
+        return min(total, max(policy.gammaCapMicro, 0))
+    }
+
     /// The selector's optimal choice from `candidates` for a block with difficulty `theta`.
     func select(_ candidates: [CandidateProof], thetaMicro: Int64) -> Selection {
         if candidates.isEmpty { return Selection() }

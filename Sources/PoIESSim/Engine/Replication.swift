@@ -36,6 +36,9 @@ struct Replication {
     var eff: [Double]
     var credited: [Int64]
     var selections: [Selection]
+    /// The pool changed without changing the optimal credit: `selections[g]` must be redone
+    /// (by the real selector) before it is used.
+    var stale: [Bool]
     var isHolder: [Bool]
     var holders: [Int] = []
     var greedy: [(group: Int, threshold: Double, alpha: Double)] = []
@@ -84,6 +87,7 @@ struct Replication {
         eff = Array(repeating: 0, count: n)
         credited = Array(repeating: 0, count: n)
         selections = Array(repeating: Selection(), count: n)
+        stale = Array(repeating: false, count: n)
         isHolder = Array(repeating: false, count: n)
         lastAccrual = Array(repeating: 0, count: n)
         pools = Array(repeating: ProofPool(), count: n + 1)
@@ -229,6 +233,7 @@ struct Replication {
         let e = -Foundation_log(rngLuck.uniformOpen()) * 1e6
         let h = min(177_445_678, Int64((Double(t) - (t > 0 ? 0.5 : 0) + e).rounded(.toNearestOrEven)))
         let dt = now - tipTime
+        if stale[g] { _ = reselect(group: g, lazy: false) }
         let sel = selections[g]
         let counted = counting
         if counted {
@@ -352,10 +357,20 @@ struct Replication {
         return changed
     }
 
-    mutating func reselect(group g: Int) -> Bool {
+    func candidates(_ g: Int) -> [SimProof] {
         var cands = pools[g].proofs
         if sc.miners[g].buysFromMarket { cands += pools[sc.miners.count].proofs }
-        let sel = policy.select(cands.map(\.candidate), thetaMicro: theta)
+        return cands
+    }
+
+    mutating func reselect(group g: Int, lazy: Bool = true) -> Bool {
+        let cands = candidates(g).map(\.candidate)
+        if lazy && credited[g] > 0 && policy.optimalCreditBound(cands) == credited[g] {
+            stale[g] = true
+            return false
+        }
+        stale[g] = false
+        let sel = policy.select(cands, thetaMicro: theta)
         selections[g] = sel
         let old = credited[g]
         credited[g] = sel.creditedMicro
@@ -370,8 +385,7 @@ struct Replication {
     /// every pool; the owners' selections are redone.
     @discardableResult
     mutating func consume(group g: Int) -> [ProofType: Int64] {
-        var cands = pools[g].proofs
-        if sc.miners[g].buysFromMarket { cands += pools[sc.miners.count].proofs }
+        let cands = candidates(g)
         let used = selections[g].chosen.map { cands[$0].nullifier }
         var counts: [ProofType: Int64] = [:]
         for i in selections[g].chosen { counts[cands[i].type, default: 0] += 1 }
