@@ -7,6 +7,7 @@ struct Bench: AsyncParsableCommand {
         subcommands: [
             BenchHashLuck.self,
             BenchSelect.self,
+            BenchVDF.self,
             BenchSim.self,
         ]
     )
