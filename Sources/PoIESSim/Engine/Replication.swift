@@ -59,6 +59,8 @@ struct Replication {
     var nextBlock = Double.infinity
     var stats: ReplicationStats
     var counting = false
+    /// Per-group chain views (nil: one shared tip, instant propagation).
+    var net: NetworkState?
 
     static let halfMicro = Foundation_exp(0.5e-6)
 
@@ -107,6 +109,10 @@ struct Replication {
             eff[g] = online[g] ? Double(m.count) * m.hashrate : 0
             tree.set(g, weight(g))
         }
+        if !sc.network.isInstant {
+            setUpNetwork()
+            for g in sc.miners.indices { tree.set(g, weight(g)) }
+        }
         scheduleMinerEvents()
         scheduleProviders()
     }
@@ -115,6 +121,7 @@ struct Replication {
 
     @inline(__always)
     func weight(_ g: Int) -> Double {
+        if net != nil { return networkWeight(g) }
         let e = eff[g]
         if e == 0 { return 0 }
         let s = credited[g]
@@ -178,7 +185,8 @@ struct Replication {
 
     mutating func run<S: BlockSink>(sink: inout S) -> ReplicationStats {
         redraw()
-        while height < stopHeight {
+        let runHeight = net == nil ? stopHeight : (stopHeight == .max ? .max : stopHeight + sc.network.finalityDepth)
+        while height < runHeight {
             let tEv = events.nextTime
             if tEv <= nextBlock {
                 if tEv > stopTime || tEv == .infinity { break }
@@ -188,10 +196,11 @@ struct Replication {
             } else {
                 if nextBlock > stopTime { break }
                 now = nextBlock
-                foundBlock(sink: &sink)
+                if net == nil { foundBlock(sink: &sink) } else { foundBlockNetworked(sink: &sink) }
                 redraw()
             }
         }
+        if net != nil { finalize(upTo: min(height - 1, stopHeight - 1), sink: &sink) }
         if stopTime.isFinite { now = max(now, stopTime) }
         for g in sc.miners.indices { accrue(g) }
         stats.endTime = now
@@ -207,6 +216,7 @@ struct Replication {
             return true
         case .setOnline(let g, let on):
             online[g] = on
+            if on, let best = net?.best { adopt(g, best) }
             refresh(g)
             return true
         case .produce(let p):
@@ -218,8 +228,8 @@ struct Replication {
             let owner = ownerIndex(p)
             guard pools[owner].remove(provider: p, serial: serial) else { return false }
             return reselect(afterChangeOf: owner)
-        case .deliver:
-            return false
+        case .deliver(let g, let id):
+            return deliver(g, id)
         }
     }
 

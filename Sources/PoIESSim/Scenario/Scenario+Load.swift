@@ -89,7 +89,8 @@ struct ScenarioDecoder {
 
         // [network]
         var n = try TableReader(networkNode, path: ["network"], ctx: ctx)
-        let network = Scenario.Network(propagation: try n.distribution("propagation", default: .fixed(0)))
+        var network = Scenario.Network(propagation: try n.distribution("propagation", default: .fixed(0)),
+                                       finalityDepth: try n.int("finalityDepth", default: 64, min: 1, max: 1_000_000))
         try n.finish()
 
         // [[miners]]
@@ -106,6 +107,8 @@ struct ScenarioDecoder {
                 throw ctx.error(["miners", String(i), "name"], "a name no other miner group has (\"\(miners[i].name)\" is taken)")
             }
         }
+
+        network.isInstant = network.propagation.isZero && miners.allSatisfy { $0.propagation?.isZero ?? true }
 
         // [[providers]]
         guard case .array(let providerItems) = providersNode else {

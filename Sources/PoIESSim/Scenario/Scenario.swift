@@ -54,7 +54,11 @@ public struct Scenario: Sendable {
     public struct Network: Sendable {
         /// Block propagation delay to each miner group (seconds); `.fixed(0)` means one shared tip.
         public var propagation: Distribution
-        public var isInstant: Bool { propagation.isZero }
+        /// A block is final (rows are written, orphans decided) once the best tip is this many
+        /// blocks above it.
+        public var finalityDepth: Int
+        /// Whether every group always mines on the same tip (no delay anywhere).
+        public var isInstant: Bool = true
     }
 
     public enum Strategy: Sendable, Equatable {
