@@ -46,6 +46,10 @@ struct Replication {
     var lastAccrual: [Double]
 
     var pools: [ProofPool]
+    /// Pool index of each provider group's owner (a miner group, or `miners.count` for the market).
+    let owners: [Int]
+    /// Each provider group's metric distributions in `MetricSpec.keys` order.
+    let metricDists: [[Distribution]]
     var marketBuyers: [Int]
     var nullifiers: InMemoryNullifierStore
     var alphaState: AlphaTuner.State?
@@ -93,6 +97,9 @@ struct Replication {
         isHolder = Array(repeating: false, count: n)
         lastAccrual = Array(repeating: 0, count: n)
         pools = Array(repeating: ProofPool(), count: n + 1)
+        let groupIndex = Dictionary(uniqueKeysWithValues: sc.miners.enumerated().map { ($1.name, $0) })
+        owners = sc.providers.map { $0.owner == "market" ? n : groupIndex[$0.owner]! }
+        metricDists = sc.providers.map { pg in MetricSpec.keys(for: pg.type).map { pg.metrics[$0.0]! } }
         marketBuyers = sc.miners.indices.filter { sc.miners[$0].buysFromMarket }
         nullifiers = InMemoryNullifierStore(ttl: policy.nullifierTTL)
         alpha = policy.initialAlpha
@@ -318,10 +325,7 @@ struct Replication {
         }
     }
 
-    func ownerIndex(_ p: Int) -> Int {
-        let o = sc.providers[p].owner
-        return o == "market" ? sc.miners.count : sc.miners.firstIndex { $0.name == o }!
-    }
+    @inline(__always) func ownerIndex(_ p: Int) -> Int { owners[p] }
 
     mutating func produce(_ p: Int) {
         let pg = sc.providers[p]
@@ -330,8 +334,7 @@ struct Replication {
         case .rate(let r): events.push(now + rng.exponential(rate: r * Double(pg.count)), .produce(provider: p))
         case .interval(let iv): events.push(now + iv, .produce(provider: p))
         }
-        let dists = MetricSpec.keys(for: pg.type).map { pg.metrics[$0.0]! }
-        let metrics = MetricSpec.draw(pg.type, dists, &rng)
+        let metrics = MetricSpec.draw(pg.type, metricDists[p], &rng)
         let honest = pg.honest >= 1 || rng.uniformOpen() < pg.honest
         let nullifier = Nullifier(&rng)
         let latency = max(0, pg.latency.sample(&rng))

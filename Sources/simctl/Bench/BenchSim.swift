@@ -20,12 +20,12 @@ struct BenchSim: AsyncParsableCommand {
     @Option(help: "Blocks per replication.") var blocks = 10000
     @Option(help: "Miner groups (count 1 each).") var miners = 1000
     @Option(help: "Parallel jobs.") var jobs = 2
-    @Option(help: "Workload: hash (default) or ai (one AI provider per 10 miners, a proof every 10 target intervals each).")
+    @Option(help: "Workload: hash (default), ai (one AI provider per 10 miners, a proof every 10 target intervals each) or net (propagation delays on; try --replications 1 --blocks 100000 --miners 100).")
     var workload = "hash"
 
     func run() async throws {
         guard replications > 0, blocks > 0, miners > 0, jobs > 0 else { throw CLI.fail("--replications/--blocks/--miners/--jobs", "positive integers") }
-        guard ["hash", "ai"].contains(workload) else { throw CLI.fail("--workload", "hash or ai") }
+        guard ["hash", "ai", "net"].contains(workload) else { throw CLI.fail("--workload", "hash, ai or net") }
         var toml = """
             [scenario]
             name = "bench-\(workload)"
@@ -36,6 +36,9 @@ struct BenchSim: AsyncParsableCommand {
             thetaMicro0 = 9000000
 
             """
+        if workload == "net" {
+            toml += "[network]\npropagation = { dist = \"lognormal\", mu = -2.0, sigma = 0.5 }\n"
+        }
         for i in 0..<miners {
             toml += "[[miners]]\nname = \"m\(i)\"\nhashrate = \(Double(1 + i % 10) * 4.0)\n"
         }
