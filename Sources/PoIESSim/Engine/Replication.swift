@@ -65,6 +65,8 @@ struct Replication {
     var counting = false
     /// Per-group chain views (nil: one shared tip, instant propagation).
     var net: NetworkState?
+    /// Exact (hash) mode state (nil in rate mode).
+    var exact: ExactState?
 
     static let halfMicro = Foundation_exp(0.5e-6)
 
@@ -120,6 +122,7 @@ struct Replication {
             setUpNetwork()
             for g in sc.miners.indices { tree.set(g, weight(g)) }
         }
+        if sc.mode == .hash { setUpExact() }
         scheduleMinerEvents()
         scheduleProviders()
     }
@@ -141,7 +144,7 @@ struct Replication {
 
     @inline(__always)
     mutating func redraw() {
-        let r = totalRate
+        let r = exact == nil ? totalRate : totalHashrate
         nextBlock = r > 0 ? now + rngTime.exponential(rate: r) : .infinity
     }
 
@@ -203,7 +206,16 @@ struct Replication {
             } else {
                 if nextBlock > stopTime { break }
                 now = nextBlock
-                if net == nil { foundBlock(sink: &sink) } else { foundBlockNetworked(sink: &sink) }
+                if exact != nil {
+                    if let (g, h) = hashOnce() {
+                        foundBlock(sink: &sink, forced: (g, h))
+                        newTemplate()
+                    }
+                } else if net == nil {
+                    foundBlock(sink: &sink)
+                } else {
+                    foundBlockNetworked(sink: &sink)
+                }
                 redraw()
             }
         }
@@ -242,13 +254,12 @@ struct Replication {
 
     // MARK: blocks
 
-    mutating func foundBlock<S: BlockSink>(sink: inout S) {
-        let g = tree.find(rngWinner.uniformOpen() * tree.total)
+    mutating func foundBlock<S: BlockSink>(sink: inout S, forced: (Int, Int64)? = nil) {
+        let g = forced?.0 ?? tree.find(rngWinner.uniformOpen() * tree.total)
         let s = credited[g]
         let t = max(0, theta - s)
         // H conditioned on H ≥ t: −ln u is exponential, so H − (t − ½) is Exp(1) in nats.
-        let e = -Foundation_log(rngLuck.uniformOpen()) * 1e6
-        let h = min(177_445_678, Int64((Double(t) - (t > 0 ? 0.5 : 0) + e).rounded(.toNearestOrEven)))
+        let h = forced?.1 ?? min(177_445_678, Int64((Double(t) - (t > 0 ? 0.5 : 0) - Foundation_log(rngLuck.uniformOpen()) * 1e6).rounded(.toNearestOrEven)))
         let dt = now - tipTime
         if stale[g] { _ = reselect(group: g, lazy: false) }
         let sel = selections[g]

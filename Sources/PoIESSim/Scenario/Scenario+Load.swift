@@ -109,6 +109,9 @@ struct ScenarioDecoder {
         }
 
         network.isInstant = network.propagation.isZero && miners.allSatisfy { $0.propagation?.isZero ?? true }
+        if mode == .hash && !network.isInstant {
+            throw ctx.error(["scenario", "mode"], "\"rate\" when [network] propagation is on (exact mode runs one shared tip)")
+        }
 
         // [[providers]]
         guard case .array(let providerItems) = providersNode else {
