@@ -16,6 +16,10 @@ struct SimCtl: AsyncParsableCommand {
             Bench.self,
             Verify.self,
             Prove.self,
+            Report.self,
+            Export.self,
+            Merge.self,
+            Sweep.self,
             Run.self,
         ]
     )
