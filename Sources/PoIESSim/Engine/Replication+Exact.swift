@@ -2,7 +2,7 @@ import MiningCore
 
 /// Exact mode (`mode = "hash"`): instead of the closed-form rate, every hash is simulated. Hashes
 /// arrive as a Poisson process at the total effective hashrate; each belongs to a miner group in
-/// proportion to its hashrate and draws a real Keccak-512 u-draw (spec §3) over sign-bytes of the
+/// proportion to its hashrate and draws a real Keccak-512 u-draw (spec §3, through the scanner's cached midstate) over sign-bytes of the
 /// block being mined. A hash wins when its first 32 digest bytes are ≤ X(t) with
 /// t = max(0, Θ − Σψ) — the scanner's integer test — and the block's H is then computed exactly
 /// by `UDraw`. For small scenarios (Θ of a few nats); it validates the rate mode.
@@ -13,6 +13,8 @@ struct ExactState {
     var counter: UInt64 = 0
     /// X(t) per target t, for the current template.
     var thresholds: [Int64: [UInt8]?] = [:]
+    /// The scanner's cached 4-block midstate per group (extranonce1 = group) for this template.
+    var midstates: [Int: UDrawMidstate] = [:]
     var coinbaseHashes: [[UInt8]]
 }
 
@@ -39,6 +41,7 @@ extension Replication {
         b += Array(repeating: 0, count: 32)      // coinbase hash (groups differ by extranonce1)
         exact!.signBytes = b
         exact!.thresholds = [:]
+        exact!.midstates = [:]
     }
 
     /// Total hashes per second (the exact mode's event rate).
@@ -57,9 +60,14 @@ extension Replication {
             exact!.thresholds[t] = x
         }
         exact!.counter &+= 1
-        let nonce = Nonce(extranonce1: UInt32(g), extranonce2: UInt32(truncatingIfNeeded: rep), counter: exact!.counter)
-        let pre = UDraw.preimage(signBytes: exact!.signBytes, nonce: nonce, mixSeed: exact!.mixSeed)
-        let digest = Keccak512.hash(pre)
+        let e2 = UInt32(truncatingIfNeeded: rep)
+        let nonce = Nonce(extranonce1: UInt32(g), extranonce2: e2, counter: exact!.counter)
+        let mid: UDrawMidstate
+        if let m = exact!.midstates[g] { mid = m } else {
+            mid = try! UDrawMidstate(signBytes: exact!.signBytes, mixSeed: exact!.mixSeed, extranonce1: UInt32(g))
+            exact!.midstates[g] = mid
+        }
+        let digest = mid.digest(extranonce2: e2, counter: exact!.counter)
         guard Threshold.meets(digest[0..<32], x) else { return nil }
         let result = UDraw.draw(signBytes: exact!.signBytes, nonce: nonce, mixSeed: exact!.mixSeed)
         exact!.parentHash = result.blockHash
