@@ -36,6 +36,10 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# Regenerate the caps-regression golden summaries after an intentional change.
+golden: deps
+	POIES_UPDATE_GOLDEN=1 $(SWIFT) test $(TEST_FLAGS) --filter CapsRegressionTests
+
 clean:
 	rm -rf .build
 

@@ -20,6 +20,7 @@ struct SimCtl: AsyncParsableCommand {
             Export.self,
             Merge.self,
             Sweep.self,
+            Run.self,
         ]
     )
 }

@@ -10,6 +10,7 @@ struct Bench: AsyncParsableCommand {
             BenchVDF.self,
             BenchHash.self,
             BenchStratum.self,
+            BenchSim.self,
         ]
     )
 }

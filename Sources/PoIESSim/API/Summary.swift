@@ -1,0 +1,161 @@
+import MiningCore
+
+/// The pooled result of all replications (post-warm-up), merged in replication order.
+///
+/// `summary.json` keys: blocks, replications, meanInterval, sdInterval, medianInterval,
+/// p95Interval, maxInterval, geoMeanInterval (exp of mean ln interval), targetInterval, bias (mean/target − 1), orphanRate, giniBlocks,
+/// maxShareDeviation (largest |block share − hashrate share| over miner groups), psiShareByType
+/// (credited ψ by type as a share of all credited ψ), shareAbove6xTarget (intervals longer than
+/// 6 targets), steadyLossVsGreedy (1 − steady miners' blocks per hash / greedy miners' blocks per
+/// hash; null without both kinds), plus proof counters and the scenario's name and seed.
+/// Median and p95 come from `IntervalHistogram` (±0.05%).
+public struct Summary: Sendable {
+    public var scenario: String
+    public var seed: UInt64
+    public var replications = 0
+    public var blocks = 0
+    public var orphans = 0
+    public var targetInterval: Double
+    var intervalSum = 0.0, intervalSumSq = 0.0, logIntervalSum = 0.0
+    public var maxInterval = 0.0
+    var above6 = 0
+    public var histogram = IntervalHistogram()
+    public var psiCreditedByType = [Double](repeating: 0, count: 6)
+    public var proofsProduced = 0, proofsRejected = 0, proofsAttached = 0
+    public var maxCreditedMicro: Int64 = 0
+    public var groupNames: [String]
+    public var groupCounts: [Int]
+    public var groupSteady: [Bool]
+    public var groupWork: [Double]
+    public var groupBlocks: [Int]
+    public var groupOrphans: [Int]
+
+    public init(scenario: Scenario) {
+        self.scenario = scenario.name
+        seed = scenario.seed
+        targetInterval = scenario.chain.targetBlockSeconds
+        groupNames = scenario.miners.map(\.name)
+        groupCounts = scenario.miners.map(\.count)
+        groupSteady = scenario.miners.map { $0.strategy == .steady }
+        groupWork = Array(repeating: 0, count: scenario.miners.count)
+        groupBlocks = Array(repeating: 0, count: scenario.miners.count)
+        groupOrphans = groupBlocks
+    }
+
+    /// Adds one replication; call in replication order for byte-identical results.
+    public mutating func add(_ r: ReplicationStats) {
+        replications += 1
+        blocks += r.blocks
+        orphans += r.orphans
+        intervalSum += r.intervalSum
+        intervalSumSq += r.intervalSumSq
+        logIntervalSum += r.logIntervalSum
+        maxInterval = max(maxInterval, r.intervalMax)
+        above6 += r.intervalsAbove6x
+        histogram.merge(r.histogram)
+        for t in 0..<6 { psiCreditedByType[t] += r.psiCreditedByType[t] }
+        proofsProduced += r.proofsProduced
+        proofsRejected += r.proofsRejected
+        proofsAttached += r.proofsAttached
+        maxCreditedMicro = max(maxCreditedMicro, r.maxCreditedMicro)
+        for g in r.groups.indices {
+            groupWork[g] += r.groups[g].work
+            groupBlocks[g] += r.groups[g].blocks
+            groupOrphans[g] += r.groups[g].orphans
+        }
+    }
+
+    public var meanInterval: Double { histogram.total > 0 ? intervalSum / Double(histogram.total) : 0 }
+    public var sdInterval: Double {
+        let n = Double(histogram.total)
+        guard n > 1 else { return 0 }
+        let m = intervalSum / n
+        return max(0, (intervalSumSq - n * m * m) / (n - 1)).squareRoot()
+    }
+    /// exp(mean ln interval): what the consensus EMA rule (spec §6) steers to `T`. For exponential
+    /// intervals the arithmetic mean is then ≈ e^γ ≈ 1.78 times larger (plus Θ-noise).
+    public var geoMeanInterval: Double {
+        histogram.total > 0 ? targetInterval * Foundation_exp(logIntervalSum / Double(histogram.total)) : 0
+    }
+    public var medianInterval: Double { histogram.quantile(0.5) * targetInterval }
+    public var p95Interval: Double { histogram.quantile(0.95) * targetInterval }
+    public var bias: Double { meanInterval / targetInterval - 1 }
+    public var orphanRate: Double { blocks + orphans > 0 ? Double(orphans) / Double(blocks + orphans) : 0 }
+    public var shareAbove6xTarget: Double { histogram.total > 0 ? Double(above6) / Double(histogram.total) : 0 }
+
+    public var hashrateShares: [Double] {
+        let w = groupWork.reduce(0, +)
+        return groupWork.map { w > 0 ? $0 / w : 0 }
+    }
+    public var blockShares: [Double] {
+        let b = groupBlocks.reduce(0, +)
+        return groupBlocks.map { b > 0 ? Double($0) / Double(b) : 0 }
+    }
+    public var maxShareDeviation: Double {
+        zip(blockShares, hashrateShares).map { abs($0 - $1) }.max() ?? 0
+    }
+
+    /// Gini coefficient of blocks per individual miner (a group's blocks split evenly over its
+    /// `count` miners), from the Lorenz curve over groups sorted by blocks per miner.
+    public var giniBlocks: Double {
+        let total = Double(groupBlocks.reduce(0, +))
+        let n = Double(groupCounts.reduce(0, +))
+        guard total > 0, n > 0 else { return 0 }
+        let order = groupBlocks.indices.filter { groupCounts[$0] > 0 }.sorted {
+            let a = Double(groupBlocks[$0]) / Double(groupCounts[$0]), b = Double(groupBlocks[$1]) / Double(groupCounts[$1])
+            return a != b ? a < b : $0 < $1
+        }
+        var lorenzPrev = 0.0, area = 0.0
+        for g in order {
+            let l = lorenzPrev + Double(groupBlocks[g]) / total
+            area += Double(groupCounts[g]) / n * (lorenzPrev + l)
+            lorenzPrev = l
+        }
+        return max(0, 1 - area)
+    }
+
+    public var psiShareByType: [ProofType: Double] {
+        let t = psiCreditedByType.reduce(0, +)
+        var out: [ProofType: Double] = [:]
+        for ty in ProofType.allCases { out[ty] = t > 0 ? psiCreditedByType[Int(ty.rawValue)] / t : 0 }
+        return out
+    }
+
+    public var steadyLossVsGreedy: Double? {
+        var sb = 0.0, sw = 0.0, gb = 0.0, gw = 0.0
+        for g in groupNames.indices {
+            if groupSteady[g] { sb += Double(groupBlocks[g]); sw += groupWork[g] } else { gb += Double(groupBlocks[g]); gw += groupWork[g] }
+        }
+        guard sw > 0, gw > 0, gb > 0 else { return nil }
+        return 1 - (sb / sw) / (gb / gw)
+    }
+
+    public var json: JSONValue {
+        var psi: [String: JSONValue] = [:]
+        for (t, v) in psiShareByType { psi[t.policyName] = .double(v) }
+        return .object([
+            "scenario": .string(scenario),
+            "seed": .int(Int64(bitPattern: seed)),
+            "replications": .int(Int64(replications)),
+            "blocks": .int(Int64(blocks)),
+            "meanInterval": .double(meanInterval),
+            "sdInterval": .double(sdInterval),
+            "medianInterval": .double(medianInterval),
+            "geoMeanInterval": .double(geoMeanInterval),
+            "p95Interval": .double(p95Interval),
+            "maxInterval": .double(maxInterval),
+            "targetInterval": .double(targetInterval),
+            "bias": .double(bias),
+            "orphanRate": .double(orphanRate),
+            "giniBlocks": .double(giniBlocks),
+            "maxShareDeviation": .double(maxShareDeviation),
+            "psiShareByType": .object(psi),
+            "shareAbove6xTarget": .double(shareAbove6xTarget),
+            "steadyLossVsGreedy": steadyLossVsGreedy.map { .double($0) } ?? .null,
+            "proofsProduced": .int(Int64(proofsProduced)),
+            "proofsRejected": .int(Int64(proofsRejected)),
+            "proofsAttached": .int(Int64(proofsAttached)),
+            "maxCreditedMicro": .int(maxCreditedMicro),
+        ])
+    }
+}

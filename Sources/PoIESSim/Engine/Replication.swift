@@ -1,0 +1,426 @@
+import MiningCore
+
+/// One replication of a scenario on a single shared chain tip (instant propagation).
+///
+/// Block discovery in rate mode: miner group g with credited Σψ `s_g` needs `H ≥ t_g = max(0,
+/// Θ − s_g)`, so it finds blocks at `rate_g = effective hashrate_g · P(H ≥ t_g)`. Because
+/// `P(t) = e^{−Θ/10^6} · e^{(s_g+½)/10^6}` whenever `t ≥ 1`, the sum tree holds
+/// `w_g = hashrate_g · e^{(s_g+½)/10^6}` (or `hashrate_g · e^{Θ/10^6}` when `s_g ≥ Θ`, i.e. `P = 1`)
+/// and the total rate is `e^{−Θ/10^6} · Σw`. A new Θ then changes one factor, not every leaf:
+/// only groups holding proofs (`s_g > 0`) are revisited per block. The next block is an
+/// exponential draw at the total rate and its finder a weighted choice in the tree — O(log n) —
+/// and any change of a rate redraws the next block time from "now", which is exact for
+/// superposed Poisson processes (they are memoryless).
+struct Replication {
+    let sc: Scenario
+    let rep: Int
+    let policy: PolicyBridge
+    let target: Double
+    let stopHeight: Int
+    let stopTime: Double
+
+    var rngTime: StreamRNG
+    var rngWinner: StreamRNG
+    var rngLuck: StreamRNG
+    var providerRNG: [StreamRNG]
+
+    var ctrl: ThetaController
+    var theta: Int64
+    var expNegTheta: Double
+    var expTheta: Double
+
+    var tree: SumTree
+    var hashrate: [Double]
+    var online: [Bool]
+    var greedyOn: [Bool]
+    var eff: [Double]
+    var credited: [Int64]
+    var selections: [Selection]
+    /// The pool changed without changing the optimal credit: `selections[g]` must be redone
+    /// (by the real selector) before it is used.
+    var stale: [Bool]
+    var isHolder: [Bool]
+    var holders: [Int] = []
+    var greedy: [(group: Int, threshold: Double, alpha: Double)] = []
+    var greedyMA: [Double] = []
+    var lastAccrual: [Double]
+
+    var pools: [ProofPool]
+    /// Pool index of each provider group's owner (a miner group, or `miners.count` for the market).
+    let owners: [Int]
+    /// Each provider group's metric distributions in `MetricSpec.keys` order.
+    let metricDists: [[Distribution]]
+    var marketBuyers: [Int]
+    var nullifiers: InMemoryNullifierStore
+    var alphaState: AlphaTuner.State?
+    var alpha: [Int64]
+    var serial: UInt64 = 0
+
+    var events = EventQueue()
+    var now = 0.0
+    var tipTime = 0.0
+    var height = 0
+    var nextBlock = Double.infinity
+    var stats: ReplicationStats
+    var counting = false
+    /// Per-group chain views (nil: one shared tip, instant propagation).
+    var net: NetworkState?
+    /// Exact (hash) mode state (nil in rate mode).
+    var exact: ExactState?
+
+    static let halfMicro = Foundation_exp(0.5e-6)
+
+    init(scenario sc: Scenario, replication rep: Int, policy: PolicyBridge) {
+        self.sc = sc
+        self.rep = rep
+        self.policy = policy
+        target = sc.chain.targetBlockSeconds
+        switch sc.stop {
+        case .blocks(let n): stopHeight = sc.warmupBlocks + n; stopTime = .infinity
+        case .duration(let d): stopHeight = .max; stopTime = d
+        }
+        rngTime = StreamRNG(seed: sc.seed, replication: rep, stream: .blockTime)
+        rngWinner = StreamRNG(seed: sc.seed, replication: rep, stream: .winner)
+        rngLuck = StreamRNG(seed: sc.seed, replication: rep, stream: .hashLuck)
+        providerRNG = sc.providers.indices.map { StreamRNG(seed: sc.seed, replication: rep, stream: .providerBase, index: $0) }
+        ctrl = ThetaController(table: sc.chain.retargetTable, theta0: sc.chain.thetaMicro0)
+        theta = sc.chain.thetaMicro0
+        expNegTheta = Foundation_exp(-Double(theta) / 1e6)
+        expTheta = Foundation_exp(Double(theta) / 1e6)
+        let n = sc.miners.count
+        tree = SumTree(count: n)
+        hashrate = sc.miners.map(\.hashrate)
+        online = sc.miners.map { $0.join <= 0 && ($0.leave ?? .infinity) > 0 }
+        greedyOn = Array(repeating: true, count: n)
+        eff = Array(repeating: 0, count: n)
+        credited = Array(repeating: 0, count: n)
+        selections = Array(repeating: Selection(), count: n)
+        stale = Array(repeating: false, count: n)
+        isHolder = Array(repeating: false, count: n)
+        lastAccrual = Array(repeating: 0, count: n)
+        pools = Array(repeating: ProofPool(), count: n + 1)
+        let groupIndex = Dictionary(uniqueKeysWithValues: sc.miners.enumerated().map { ($1.name, $0) })
+        owners = sc.providers.map { $0.owner == "market" ? n : groupIndex[$0.owner]! }
+        metricDists = sc.providers.map { pg in MetricSpec.keys(for: pg.type).map { pg.metrics[$0.0]! } }
+        marketBuyers = sc.miners.indices.filter { sc.miners[$0].buysFromMarket }
+        nullifiers = InMemoryNullifierStore(ttl: policy.nullifierTTL)
+        alpha = policy.initialAlpha
+        alphaState = policy.tuner.map { t in
+            t.initialState(alpha: Dictionary(uniqueKeysWithValues: ProofType.allCases.map { ($0, policy.policy[$0].alpha) }))
+        }
+        stats = ReplicationStats(replication: rep, scenario: sc)
+        counting = sc.warmupBlocks == 0
+        for (g, m) in sc.miners.enumerated() {
+            if case .greedy(let thr, let w) = m.strategy {
+                greedy.append((g, thr, 2.0 / (Double(w) + 1)))
+                greedyMA.append(Double(theta))
+            }
+            eff[g] = online[g] ? Double(m.count) * m.hashrate : 0
+            tree.set(g, weight(g))
+        }
+        if !sc.network.isInstant {
+            setUpNetwork()
+            for g in sc.miners.indices { tree.set(g, weight(g)) }
+        }
+        if sc.mode == .hash { setUpExact() }
+        scheduleMinerEvents()
+        scheduleProviders()
+    }
+
+    // MARK: rates
+
+    @inline(__always)
+    func weight(_ g: Int) -> Double {
+        if net != nil { return networkWeight(g) }
+        let e = eff[g]
+        if e == 0 { return 0 }
+        let s = credited[g]
+        if s == 0 && theta > 0 { return e * Self.halfMicro }
+        if s >= theta { return e * expTheta }
+        return e * Foundation_exp((Double(s) + 0.5) / 1e6)
+    }
+
+    var totalRate: Double { expNegTheta * tree.total }
+
+    @inline(__always)
+    mutating func redraw() {
+        let r = exact == nil ? totalRate : totalHashrate
+        nextBlock = r > 0 ? now + rngTime.exponential(rate: r) : .infinity
+    }
+
+    mutating func accrue(_ g: Int) {
+        if counting { stats.groups[g].work += eff[g] * (now - lastAccrual[g]) }
+        lastAccrual[g] = now
+    }
+
+    mutating func refresh(_ g: Int) {
+        accrue(g)
+        eff[g] = online[g] && greedyOn[g] ? Double(sc.miners[g].count) * hashrate[g] : 0
+        tree.set(g, weight(g))
+    }
+
+    // MARK: setup
+
+    mutating func scheduleMinerEvents() {
+        for (g, m) in sc.miners.enumerated() {
+            if m.join > 0 { events.push(m.join, .setOnline(group: g, online: true)) }
+            if let l = m.leave, l > 0 { events.push(l, .setOnline(group: g, online: false)) }
+            var prev = m.hashrate
+            for s in m.schedule {
+                if s.over <= 0 {
+                    events.push(s.at, .setHashrate(group: g, hashrate: s.hashrate))
+                } else {
+                    for k in 1...s.steps {
+                        let f = Double(k) / Double(s.steps)
+                        events.push(s.at + s.over * f, .setHashrate(group: g, hashrate: prev + (s.hashrate - prev) * f))
+                    }
+                }
+                prev = s.hashrate
+            }
+        }
+    }
+
+    mutating func scheduleProviders() {
+        for (p, pg) in sc.providers.enumerated() where pg.count > 0 {
+            switch pg.production {
+            case .rate(let r):
+                events.push(providerRNG[p].exponential(rate: r * Double(pg.count)), .produce(provider: p))
+            case .interval(let iv):
+                for _ in 0..<pg.count { events.push(iv * providerRNG[p].uniformOpen(), .produce(provider: p)) }
+            }
+        }
+    }
+
+    // MARK: run
+
+    mutating func run<S: BlockSink>(sink: inout S) -> ReplicationStats {
+        redraw()
+        let runHeight = net == nil ? stopHeight : (stopHeight == .max ? .max : stopHeight + sc.network.finalityDepth)
+        while height < runHeight {
+            let tEv = events.nextTime
+            if tEv <= nextBlock {
+                if tEv > stopTime || tEv == .infinity { break }
+                now = tEv
+                let ev = events.pop()!
+                if handle(ev.kind) { redraw() }
+            } else {
+                if nextBlock > stopTime { break }
+                now = nextBlock
+                if exact != nil {
+                    if let (g, h) = hashOnce() {
+                        foundBlock(sink: &sink, forced: (g, h))
+                        newTemplate()
+                    }
+                } else if net == nil {
+                    foundBlock(sink: &sink)
+                } else {
+                    foundBlockNetworked(sink: &sink)
+                }
+                redraw()
+            }
+        }
+        if net != nil { finalize(upTo: min(height - 1, stopHeight - 1), sink: &sink) }
+        if stopTime.isFinite { now = max(now, stopTime) }
+        for g in sc.miners.indices { accrue(g) }
+        stats.endTime = now
+        return stats
+    }
+
+    /// Applies one event; returns whether any block-finding rate changed.
+    mutating func handle(_ kind: Event.Kind) -> Bool {
+        switch kind {
+        case .setHashrate(let g, let h):
+            hashrate[g] = h
+            refresh(g)
+            return true
+        case .setOnline(let g, let on):
+            online[g] = on
+            if on, let best = net?.best { adopt(g, best) }
+            refresh(g)
+            return true
+        case .produce(let p):
+            produce(p)
+            return false
+        case .arrive(let proof):
+            return arrive(proof)
+        case .expire(let p, let serial):
+            let owner = ownerIndex(p)
+            guard pools[owner].remove(provider: p, serial: serial) else { return false }
+            return reselect(afterChangeOf: owner)
+        case .deliver(let g, let id):
+            return deliver(g, id)
+        }
+    }
+
+    // MARK: blocks
+
+    mutating func foundBlock<S: BlockSink>(sink: inout S, forced: (Int, Int64)? = nil) {
+        let g = forced?.0 ?? tree.find(rngWinner.uniformOpen() * tree.total)
+        let s = credited[g]
+        let t = max(0, theta - s)
+        // H conditioned on H ≥ t: −ln u is exponential, so H − (t − ½) is Exp(1) in nats.
+        let h = forced?.1 ?? min(177_445_678, Int64((Double(t) - (t > 0 ? 0.5 : 0) - Foundation_log(rngLuck.uniformOpen()) * 1e6).rounded(.toNearestOrEven)))
+        let dt = now - tipTime
+        if stale[g] { _ = reselect(group: g, lazy: false) }
+        let sel = selections[g]
+        let counted = counting
+        if counted {
+            stats.blocks += 1
+            stats.addInterval(dt, target: target)
+            stats.groups[g].blocks += 1
+            if s > 0 {
+                stats.groups[g].psiCreditedMicro += Double(s)
+                for ty in 1...5 { stats.psiCreditedByType[ty] += Double(sel.creditedByType[ty]) }
+                stats.proofsAttached += sel.chosen.count
+                if s > stats.maxCreditedMicro { stats.maxCreditedMicro = s }
+            }
+        }
+        sink.block(BlockRecord(
+            replication: rep, height: height, time: now, minerGroup: g, thetaMicro: theta, hMicro: h,
+            psiCreditedMicro: s,
+            psiByType: (sel.creditedByType[1], sel.creditedByType[2], sel.creditedByType[3], sel.creditedByType[4], sel.creditedByType[5]),
+            interval: dt, orphaned: false))
+        let attached = s > 0 ? consume(group: g) : [:]
+        if let tuner = policy.tuner, var st = alphaState { tuneAlpha(tuner, &st, attached) }
+        height += 1
+        tipTime = now
+        if !counting && height >= sc.warmupBlocks { startCounting() }
+        newTheta(ctrl.onBlock(dt: dt))
+    }
+
+    mutating func startCounting() {
+        counting = true
+        for g in sc.miners.indices { lastAccrual[g] = now; stats.groups[g].work = 0 }
+    }
+
+    mutating func newTheta(_ th: Int64) {
+        let crossedZero = (th == 0) != (theta == 0)
+        if th != theta {
+            theta = th
+            expNegTheta = Foundation_exp(-Double(th) / 1e6)
+            expTheta = Foundation_exp(Double(th) / 1e6)
+            if crossedZero {
+                for g in sc.miners.indices { tree.set(g, weight(g)) }
+            } else {
+                for g in holders { tree.set(g, weight(g)) }
+            }
+        }
+        if !greedy.isEmpty {
+            let th = Double(theta)
+            for i in greedy.indices {
+                let (g, thr, a) = greedy[i]
+                let on = th < thr * greedyMA[i]
+                if on != greedyOn[g] { greedyOn[g] = on; refresh(g) }
+                greedyMA[i] += a * (th - greedyMA[i])
+            }
+        }
+    }
+
+    // MARK: proofs
+
+    /// Feeds the α tuner (units = proofs attached per type) and, when α moves, re-prices every
+    /// pooled proof and redoes the selections (every `cooldown` blocks at most).
+    mutating func tuneAlpha(_ tuner: AlphaTuner, _ st: inout AlphaTuner.State, _ units: [ProofType: Int64]) {
+        st = tuner.next(st, units: units)
+        alphaState = st
+        guard st.alpha != alpha else { return }
+        alpha = st.alpha
+        for o in pools.indices {
+            for i in pools[o].proofs.indices {
+                let p = pools[o].proofs[i]
+                pools[o].proofs[i].psiAdjMicro = policy.psiAdjMicro(p.metrics, alpha: alpha[Int(p.type.rawValue) - 1])
+            }
+        }
+        for g in sc.miners.indices where !pools[g].proofs.isEmpty || (sc.miners[g].buysFromMarket && !pools[sc.miners.count].proofs.isEmpty) {
+            _ = reselect(group: g)
+        }
+    }
+
+    @inline(__always) func ownerIndex(_ p: Int) -> Int { owners[p] }
+
+    mutating func produce(_ p: Int) {
+        let pg = sc.providers[p]
+        var rng = providerRNG[p]
+        switch pg.production {
+        case .rate(let r): events.push(now + rng.exponential(rate: r * Double(pg.count)), .produce(provider: p))
+        case .interval(let iv): events.push(now + iv, .produce(provider: p))
+        }
+        let metrics = MetricSpec.draw(pg.type, metricDists[p], &rng)
+        let honest = pg.honest >= 1 || rng.uniformOpen() < pg.honest
+        let nullifier = Nullifier(&rng)
+        let latency = max(0, pg.latency.sample(&rng))
+        providerRNG[p] = rng
+        serial &+= 1
+        stats.proofsProduced += counting ? 1 : 0
+        let proof = SimProof(type: pg.type, metrics: metrics,
+                             psiAdjMicro: policy.psiAdjMicro(metrics, alpha: alpha[Int(pg.type.rawValue) - 1]), nullifier: nullifier,
+                             provider: p, serial: serial, honest: honest)
+        events.push(now + latency, .arrive(proof: proof))
+    }
+
+    /// A proof reaches its owner: a dishonest one fails verification, a seen nullifier is a
+    /// replay; otherwise it joins the owner's pool and the owner's selection is redone.
+    mutating func arrive(_ proof: SimProof) -> Bool {
+        guard proof.honest, !nullifiers.isSeen(proof.nullifier, atHeight: Int64(height)), proof.psiAdjMicro > 0 else {
+            if counting { stats.proofsRejected += 1 }
+            return false
+        }
+        let owner = ownerIndex(proof.provider)
+        pools[owner].add(proof, maxOfType: policy.maxProofs(proof.type))
+        if let v = sc.providers[proof.provider].validity {
+            events.push(now + v, .expire(provider: proof.provider, serial: proof.serial))
+        }
+        return reselect(afterChangeOf: owner)
+    }
+
+    /// Redoes the selection of the groups that can use `owner`'s pool; returns whether a rate changed.
+    mutating func reselect(afterChangeOf owner: Int) -> Bool {
+        if owner < sc.miners.count { return reselect(group: owner) }
+        var changed = false
+        for g in marketBuyers { changed = reselect(group: g) || changed }
+        return changed
+    }
+
+    func candidates(_ g: Int) -> [SimProof] {
+        var cands = pools[g].proofs
+        if sc.miners[g].buysFromMarket { cands += pools[sc.miners.count].proofs }
+        return cands
+    }
+
+    mutating func reselect(group g: Int, lazy: Bool = true) -> Bool {
+        let cands = candidates(g).map(\.candidate)
+        if lazy && credited[g] > 0 && policy.optimalCreditBound(cands) == credited[g] {
+            stale[g] = true
+            return false
+        }
+        stale[g] = false
+        let sel = policy.select(cands, thetaMicro: theta)
+        selections[g] = sel
+        let old = credited[g]
+        credited[g] = sel.creditedMicro
+        if sel.creditedMicro > 0 && !isHolder[g] { isHolder[g] = true; holders.append(g) }
+        if sel.creditedMicro == 0 && isHolder[g] { isHolder[g] = false; holders.removeAll { $0 == g } }
+        guard old != sel.creditedMicro else { return false }
+        tree.set(g, weight(g))
+        return true
+    }
+
+    /// The finder's attached proofs are spent: their nullifiers enter the TTL window and leave
+    /// every pool; the owners' selections are redone.
+    @discardableResult
+    mutating func consume(group g: Int) -> [ProofType: Int64] {
+        let cands = candidates(g)
+        let used = selections[g].chosen.map { cands[$0].nullifier }
+        var counts: [ProofType: Int64] = [:]
+        for i in selections[g].chosen { counts[cands[i].type, default: 0] += 1 }
+        for n in used { nullifiers.record(n, height: Int64(height)) }
+        if height % 1024 == 0 { nullifiers.prune(belowHeight: Int64(height) - nullifiers.ttl) }
+        let set = Set(used)
+        _ = pools[g].remove(nullifiers: set)
+        _ = reselect(group: g)
+        if sc.miners[g].buysFromMarket, pools[sc.miners.count].remove(nullifiers: set) {
+            _ = reselect(afterChangeOf: sc.miners.count)
+        }
+        return counts
+    }
+}

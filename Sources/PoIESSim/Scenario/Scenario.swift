@@ -1,0 +1,121 @@
+import MiningCore
+
+/// A validated scenario: everything a replication needs, with defaults filled in.
+///
+/// Load one with `Scenario.load(path:overrides:)` (file + `--set key.path=value` overrides) or
+/// `Scenario.parse(toml:file:overrides:)`; both validate and throw `ScenarioError` with the
+/// file, line, key path and what was expected.
+public struct Scenario: Sendable {
+    public enum Stop: Sendable, Equatable {
+        /// Stop after this many main-chain blocks past the warm-up.
+        case blocks(Int)
+        /// Stop when virtual time reaches this many seconds.
+        case duration(Double)
+    }
+
+    /// `rate`: block discovery from the closed-form success probability (fast, any size).
+    /// `hash`: real Keccak-512 nonce draws (small scenarios; for validating `rate`).
+    public enum Mode: String, Sendable { case rate, hash }
+
+    public var file: String
+    public var name: String
+    public var seed: UInt64
+    public var stop: Stop
+    public var warmupBlocks: Int
+    public var replications: Int
+    public var mode: Mode
+
+    public var chain: Chain
+    public var network: Network
+    public var miners: [MinerGroup]
+    public var providers: [ProviderGroup]
+
+    public struct Chain: Sendable {
+        /// `"devnet"` or a path (relative paths resolve against the scenario's folder).
+        public var policy: String
+        public var policyTOML: String
+        public var thetaMicro0: Int64
+        public var targetBlockSeconds: Double
+        /// `[chain.retarget] rule` (`ema` default, `window`, `asert`, `fixed`).
+        public var retargetRule: String
+        /// The whole `[chain.retarget]` table with `T` filled in from `targetBlockSeconds`;
+        /// MiningCore's `RetargetRuleConfig` validates and builds the rule from it.
+        public var retargetTable: [String: JSONValue]
+        /// The slow α tuner of spec §7; `nil` keeps the policy's fixed α.
+        public var alphaTuner: AlphaTunerSpec?
+    }
+
+    public struct AlphaTunerSpec: Sendable, Equatable {
+        public var cooldown: Int
+        /// Target share of units per type in ppm, keyed by policy type name.
+        public var targetPpm: [ProofType: Int64]
+    }
+
+    public struct Network: Sendable {
+        /// Block propagation delay to each miner group (seconds); `.fixed(0)` means one shared tip.
+        public var propagation: Distribution
+        /// A block is final (rows are written, orphans decided) once the best tip is this many
+        /// blocks above it.
+        public var finalityDepth: Int
+        /// Whether every group always mines on the same tip (no delay anywhere).
+        public var isInstant: Bool = true
+    }
+
+    public enum Strategy: Sendable, Equatable {
+        case steady
+        /// Mines only while Θ < threshold × (moving average of Θ over `window` blocks).
+        case greedy(threshold: Double, window: Int)
+    }
+
+    public struct ScheduleStep: Sendable, Equatable {
+        public var at: Double
+        /// Per-miner hashrate from `at` on (a ramp ends at it after `over` seconds).
+        public var hashrate: Double
+        /// Ramp length in seconds (0: a step).
+        public var over: Double
+        /// Number of discrete steps a ramp is split into.
+        public var steps: Int
+    }
+
+    public struct MinerGroup: Sendable {
+        public var name: String
+        public var count: Int
+        /// Hashes per second, each miner.
+        public var hashrate: Double
+        public var strategy: Strategy
+        public var schedule: [ScheduleStep]
+        public var join: Double
+        public var leave: Double?
+        /// Overrides `[network] propagation` for blocks reaching this group.
+        public var propagation: Distribution?
+        /// Whether this group buys proofs from market providers.
+        public var buysFromMarket: Bool
+    }
+
+    public struct ProviderGroup: Sendable {
+        public var type: ProofType
+        public var count: Int
+        /// Miner group name, or `"market"`.
+        public var owner: String
+        public var price: Double
+        /// Time between two proofs of one provider (seconds): exponential (rate) or fixed (interval).
+        public var production: Production
+        public var metrics: [String: Distribution]
+        public var latency: Distribution
+        /// Probability that a proof is honest; a dishonest proof fails verification.
+        public var honest: Double
+        /// Seconds a proof stays usable after it arrives (`nil`: until used).
+        public var validity: Double?
+    }
+
+    public enum Production: Sendable, Equatable {
+        case rate(Double)
+        case interval(Double)
+    }
+
+    public var targetBlockSeconds: Double { chain.targetBlockSeconds }
+
+    /// Whether any proof provider exists (hash-only scenarios skip the selector entirely).
+    public var hasProviders: Bool { !providers.isEmpty }
+}
+

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import MiningCore
+import PoIESSim
+
+/// `simctl run scenario.toml`: runs the simulator on a scenario file.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the PoIES discrete-event simulator on a scenario file.",
+        discussion: """
+            Prints a summary table on stdout (or one JSON object with --json). With --out DIR it \
+            writes DIR/blocks.csv, DIR/miners.csv and DIR/summary.json (rows are streamed; \
+            --outputs summary writes summary.json only). Results are byte-identical for the \
+            same scenario and seed whatever --jobs is. See Scenarios/ for examples.
+            """
+    )
+
+    @Argument(help: "The scenario TOML file.")
+    var scenario: String
+
+    @Option(name: .long, help: "Output folder for blocks.csv, miners.csv, summary.json.")
+    var out: String?
+
+    @Option(name: .long, help: "Replications run in parallel (default 1).")
+    var jobs: Int = 1
+
+    @Option(name: .long, help: "all (default) or summary (summary.json only).")
+    var outputs: String = "all"
+
+    @Option(name: .customLong("set"), help: "Override a scenario key before validation: key.path=value (repeatable).")
+    var overrides: [String] = []
+
+    @Flag(name: .long, help: "Print the summary as one JSON object instead of a table.")
+    var json = false
+
+    @Flag(name: .long, help: "No progress bar.")
+    var quiet = false
+
+    func run() async throws {
+        guard jobs >= 1 else { throw CLI.fail("--jobs", "an integer ≥ 1") }
+        guard let outputsMode = Simulation.Options.Outputs(rawValue: outputs) else {
+            throw CLI.fail("--outputs", "all or summary")
+        }
+        let sc: Scenario
+        do {
+            let ovs = try overrides.map { s throws(ScenarioError) in try ScenarioOverride(parsing: s) }
+            sc = try Scenario.load(path: scenario, overrides: ovs)
+        } catch {
+            FileHandle.standardError.write(Data("simctl: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let bar = (!quiet && isatty(2) != 0) ? ProgressBar(total: sc.replications) : nil
+        var progress: (@Sendable (Int, Int) -> Void)? = nil
+        if let bar { progress = { done, _ in bar.update(done) } }
+        let options = Simulation.Options(jobs: jobs, outDir: out, outputs: outputsMode, progress: progress)
+        let summary: Summary
+        do {
+            summary = try Simulation.run(scenario: sc, options: options)
+        } catch {
+            bar?.finish()
+            throw CLI.fail(out ?? "scenario", "\(error)")
+        }
+        bar?.finish()
+        if json {
+            CLI.printJSON(summary.json)
+        } else {
+            print(SummaryTable.render(summary, scenario: sc))
+        }
+    }
+}
+
+/// A one-line progress bar on stderr (only when stderr is a terminal).
+final class ProgressBar: @unchecked Sendable {
+    let total: Int
+    private let lock = NSLock()
+    private var last = -1
+
+    init(total: Int) { self.total = total }
+
+    func update(_ done: Int) {
+        lock.lock(); defer { lock.unlock() }
+        let pct = total > 0 ? done * 100 / total : 100
+        guard pct != last else { return }
+        last = pct
+        let width = 30, fill = pct * width / 100
+        let line = "\r[" + String(repeating: "#", count: fill) + String(repeating: " ", count: width - fill) + "] \(done)/\(total) replications"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+}
+
+/// The human summary printed by `simctl run`.
+enum SummaryTable {
+    static func render(_ s: Summary, scenario sc: Scenario) -> String {
+        func f(_ x: Double, _ d: Int = 4) -> String { String(format: "%.\(d)f", x) }
+        var rows: [(String, String)] = [
+            ("scenario", "\(s.scenario) (seed \(s.seed), \(s.replications) replication\(s.replications == 1 ? "" : "s"), \(sc.mode.rawValue) mode, retarget \(sc.chain.retargetRule))"),
+            ("blocks", "\(s.blocks) (after \(sc.warmupBlocks) warm-up per replication)"),
+            ("mean interval", "\(f(s.meanInterval)) s  (target \(f(s.targetInterval, 2)) s, bias \(f(s.bias * 100, 2))%)"),
+            ("geometric mean interval", "\(f(s.geoMeanInterval)) s  (what the EMA rule steers to the target)"),
+            ("sd / median / p95 / max", "\(f(s.sdInterval)) / \(f(s.medianInterval)) / \(f(s.p95Interval)) / \(f(s.maxInterval)) s"),
+            ("intervals > 6× target", "\(f(s.shareAbove6xTarget * 100, 3))%"),
+            ("orphan rate", "\(f(s.orphanRate * 100, 3))%"),
+            ("gini (blocks per miner)", f(s.giniBlocks)),
+            ("max |block − hash share|", f(s.maxShareDeviation)),
+        ]
+        if let l = s.steadyLossVsGreedy { rows.append(("steady loss vs greedy", "\(f(l * 100, 2))%")) }
+        if s.proofsProduced > 0 {
+            let psi = s.psiShareByType.sorted { $0.key < $1.key }.filter { $0.value > 0 }
+                .map { "\($0.key.policyName) \(f($0.value * 100, 1))%" }.joined(separator: ", ")
+            rows.append(("proofs produced / rejected / attached", "\(s.proofsProduced) / \(s.proofsRejected) / \(s.proofsAttached)"))
+            rows.append(("credited ψ by type", psi.isEmpty ? "none" : psi))
+            rows.append(("max credited Σψ", "\(s.maxCreditedMicro) µ-nats"))
+        }
+        let w = rows.map(\.0.count).max() ?? 0
+        var out = rows.map { $0.0.padding(toLength: w, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
+        out += "\n\n" + "miner".padding(toLength: 16, withPad: " ", startingAt: 0) + "  hash share  block share  blocks"
+        for (i, n) in s.groupNames.enumerated() {
+            out += "\n" + String(n.prefix(16)).padding(toLength: 16, withPad: " ", startingAt: 0)
+                + "  " + f(s.hashrateShares[i]).padding(toLength: 10, withPad: " ", startingAt: 0)
+                + "  " + f(s.blockShares[i]).padding(toLength: 11, withPad: " ", startingAt: 0)
+                + "  \(s.groupBlocks[i])"
+            if i >= 19 && s.groupNames.count > 21 { out += "\n… \(s.groupNames.count - 20) more groups (see miners.csv)"; break }
+        }
+        return out
+    }
+}
