@@ -11,32 +11,24 @@ import PoIESSim
 /// output, and return that replication's `summary.json` object. Validate every combination up
 /// front so a bad value fails before any compute is spent.
 ///
-/// Until the engine lands on main this reports that it is missing. With the simulator branch's API
-/// (`Scenario.load(path:overrides:)`, `ScenarioOverride(parsing:)`, `Simulation.run(scenario:
-/// replication:sink:)`, `Summary`) the body is:
-///
-/// ```swift
-/// func overrides(_ a: [SweepRun.Assignment]) throws -> [ScenarioOverride] {
-///     try a.map { try ScenarioOverride(parsing: "\($0.key)=\($0.value)") }
-/// }
-/// let base = try Scenario.load(path: path)
-/// for c in grid.combinations {   // fail fast on a bad value
-///     _ = try Scenario.load(path: path, overrides: overrides(zip(grid.keys, c).map { .init(key: $0.0, value: $0.1) }))
-/// }
-/// return (base.replications, { run in
-///     let sc = try Scenario.load(path: path, overrides: overrides(run.assignments))
-///     var summary = Summary(scenario: sc)
-///     var sink = NullBlockSink()
-///     summary.add(try Simulation.run(scenario: sc, replication: run.replication, sink: &sink))
-///     return summary.json
-/// })
-/// ```
 enum SweepRunner {
-    struct EngineMissing: Error, CustomStringConvertible {
-        var description: String { "the simulator engine is not part of this build yet (simctl sweep needs `simctl run`'s engine)" }
+    static func overrides(_ assignments: [SweepRun.Assignment]) throws -> [ScenarioOverride] {
+        try assignments.map { a throws in try ScenarioOverride(parsing: "\(a.key)=\(a.value)") }
     }
 
     static func make(scenarioPath path: String, grid: SweepGrid) throws -> (defaultReplications: Int, runOne: SweepDriver.RunOne) {
-        throw EngineMissing()
+        let base = try Scenario.load(path: path)
+        // Fail fast: every combination must give a valid scenario before any compute is spent.
+        for c in grid.combinations {
+            let assignments = zip(grid.keys, c).map { SweepRun.Assignment(key: $0.0, value: $0.1) }
+            _ = try Scenario.load(path: path, overrides: overrides(assignments))
+        }
+        return (base.replications, { run in
+            let sc = try Scenario.load(path: path, overrides: overrides(run.assignments))
+            var summary = Summary(scenario: sc)
+            var sink = NullBlockSink()
+            summary.add(try Simulation.run(scenario: sc, replication: run.replication, sink: &sink))
+            return summary.json
+        })
     }
 }

@@ -108,6 +108,11 @@ public struct SweepRun: Sendable, Equatable {
     public struct Assignment: Sendable, Equatable {
         public var key: String
         public var value: String
+
+        public init(key: String, value: String) {
+            self.key = key
+            self.value = value
+        }
     }
     public var index: Int
     public var combination: Int
