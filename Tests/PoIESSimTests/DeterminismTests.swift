@@ -57,3 +57,27 @@ import Testing
         #expect(a != c)
     }
 }
+
+@Suite struct OutputQuotingTests {
+    /// Miner names with commas and quotes survive a round trip through blocks.csv and miners.csv
+    /// (RFC 4180 quoting), so reports and notebooks read the same columns (seed 5).
+    @Test func minerNamesAreQuoted() throws {
+        let sc = try SimFixture.scenario("""
+            [scenario]
+            seed = 5
+            blocks = 50
+            warmupBlocks = 0
+            replications = 1
+            [[miners]]
+            name = "pool, \\"east\\""
+            hashrate = 3000.0
+            """)
+        let dir = SimFixture.tempDir()
+        _ = try Simulation.run(scenario: sc, options: .init(jobs: 1, outDir: dir))
+        let blocks = try CSV.parse(String(contentsOfFile: "\(dir)/blocks.csv", encoding: .utf8))
+        let miners = try CSV.parse(String(contentsOfFile: "\(dir)/miners.csv", encoding: .utf8))
+        #expect(blocks.count == 51)
+        #expect(blocks.dropFirst().allSatisfy { $0.count == blocks[0].count && $0[3] == "pool, \"east\"" })
+        #expect(miners.dropFirst().map { $0[1] } == ["pool, \"east\""])
+    }
+}

@@ -76,7 +76,7 @@ public enum Simulation {
                 minersFile!.write(MinersCSV.header + "\n")
             }
         }
-        let names = sc.miners.map(\.name)
+        let names = sc.miners.map { CSV.escape($0.name) }  // RFC 4180: a name may hold commas or quotes
         let total = sc.replications
         let summary: Summary
 

@@ -86,7 +86,7 @@ enum MinersCSV {
         let blocks = r.groups.reduce(0) { $0 + $1.blocks }
         var out = ""
         for g in r.groups {
-            out += "\(r.replication),\(g.name),\(work > 0 ? g.work / work : 0),\(psi > 0 ? g.psiCreditedMicro / psi : 0),"
+            out += "\(r.replication),\(CSV.escape(g.name)),\(work > 0 ? g.work / work : 0),\(psi > 0 ? g.psiCreditedMicro / psi : 0),"
             out += "\(g.blocks),\(blocks > 0 ? Double(g.blocks) / Double(blocks) : 0),\(g.orphans)\n"
         }
         return out
