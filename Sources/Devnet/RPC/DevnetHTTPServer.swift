@@ -4,6 +4,7 @@ import HummingbirdWebSocket
 import Logging
 import MiningCore
 import NIOCore
+import ServiceLifecycle
 
 /// The node's HTTP server (Hummingbird 2): `POST /rpc` (JSON-RPC 2.0), `GET /openrpc`,
 /// `GET /metrics` (Prometheus text) and the WebSocket getwork endpoint `/ws`.
@@ -65,5 +66,30 @@ public enum DevnetHTTPServer {
     static func json(_ v: JSONValue) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json"],
                  body: .init(byteBuffer: ByteBuffer(string: v.canonical)))
+    }
+}
+
+/// A running server that can be shut down gracefully (open WebSocket sessions get `grace` to
+/// finish before they are cancelled).
+public final class RunningHTTPServer: Sendable {
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+
+    /// Starts `app` in its own service group (no signal handling: the caller owns signals).
+    public init(_ app: some ApplicationProtocol, logger: Logger) {
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        self.group = group
+        task = Task { try await group.run() }
+    }
+
+    public func shutdown(grace: Duration = .seconds(2)) async {
+        await group.triggerGracefulShutdown()
+        let task = self.task
+        let timer = Task {
+            try await Task.sleep(for: grace)
+            task.cancel()
+        }
+        _ = await task.result
+        timer.cancel()
     }
 }
