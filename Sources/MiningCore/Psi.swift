@@ -11,7 +11,7 @@ import Darwin
 /// that evaluates them in the same order gets the same bits; the vectors pin them.
 public enum Psi {
     /// The raw-ψ saturation of §1, µ-nats.
-    public static let maxRawMicro: Int64 = 1_000_000_000_000_000
+    public static let maxRawMicro: Int64 = MicroNat.psiSaturation
 
     /// `ppm / 10^6` as a correctly rounded IEEE division (`kPpm = 250000` → 0.25).
     @inlinable public static func fraction(ppm: Int64) -> Double { Double(ppm) / 1e6 }
@@ -49,13 +49,8 @@ public enum Psi {
         }
     }
 
-    /// `toMicro(x)`: 0 if `x` is not finite or ≤ 0, else `roundHalfEven(x·10^6 + 1e-12)`,
-    /// saturating at 10^15 µ-nats.
-    @inlinable public static func toMicro(_ x: Double) -> Int64 {
-        guard x.isFinite, x > 0 else { return 0 }
-        let m = roundHalfEven(x * 1e6 + 1e-12)
-        return m >= Double(maxRawMicro) ? maxRawMicro : Int64(m)
-    }
+    /// `toMicro(x)` of §4 (``MicroNat/toMicro(_:)``: saturates at 10^15 µ-nats).
+    @inlinable public static func toMicro(_ x: Double) -> Int64 { MicroNat.toMicro(x) }
 
     /// `ψ_raw_micro` of `metrics`.
     public static func rawMicro(_ metrics: ProofMetrics, policy: Policy) -> Int64 {
@@ -74,7 +69,4 @@ public enum Psi {
     public static func adjustedMicro(_ metrics: ProofMetrics, policy: Policy, alpha: Int64? = nil) -> Int64 {
         adjusted(rawMicro: rawMicro(metrics, policy: policy), alpha: alpha ?? policy[metrics.type].alpha)
     }
-
-    /// Round half to even (IEEE `roundeven`). A private copy until MicroNat.swift's lands.
-    @usableFromInline static func roundHalfEven(_ x: Double) -> Double { x.rounded(.toNearestOrEven) }
 }

@@ -45,7 +45,11 @@ public struct ProofEnvelope: Sendable, Equatable, Hashable {
     /// Parses JSON text strictly (``StrictJSON``: no duplicate keys, valid UTF-8, bounded depth);
     /// any syntax error is `malformed_json`.
     public static func parse(_ data: Data) throws(Rejection) -> JSONValue {
-        try StrictJSON.parse(Array(data))
+        do {
+            return try StrictJSON.parse(Array(data))
+        } catch {
+            throw Rejection(.malformedJSON, field: error.key, "invalid JSON at byte \(error.offset): \(error.message)")
+        }
     }
 
     /// The envelope as JSON (what `simctl prove` prints).

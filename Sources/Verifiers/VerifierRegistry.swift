@@ -5,5 +5,8 @@ extension Verifiers {
     public static let registry: [ProofType: any ProofVerifier] = [
         .vdf: WesolowskiVerifier(),
         .hashShare: HashShareVerifier(),
+        .ai: AIVerifier(),
+        .quantum: QuantumVerifier(),
+        .storage: StorageVerifier(),
     ]
 }

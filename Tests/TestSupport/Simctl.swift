@@ -38,9 +38,11 @@ public enum Simctl {
         p.standardOutput = out
         p.standardError = err
         p.standardInput = inp
+        // A child that exits before reading its stdin must not kill the test process with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         try p.run()
-        if let s = stdin { inp.fileHandleForWriting.write(Data(s.utf8)) }
-        try inp.fileHandleForWriting.close()
+        if let s = stdin { try? inp.fileHandleForWriting.write(contentsOf: Data(s.utf8)) }
+        try? inp.fileHandleForWriting.close()
         // Read both pipes concurrently so a large stderr cannot block the child.
         nonisolated(unsafe) var errData = Data()
         let group = DispatchGroup()

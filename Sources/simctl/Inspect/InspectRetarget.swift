@@ -67,8 +67,8 @@ struct InspectRetarget: ParsableCommand {
     /// Parses the intervals file: a JSON array of `{"dt": number, "skipped": integer ≥ 0}`.
     static func samples(_ data: Data) throws -> [RetargetSample] {
         let value: JSONValue
-        do { value = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
-            throw CLI.fail("--intervals", "expected a JSON array of {\"dt\": seconds, \"skipped\": n}; the file is not valid JSON")
+        do { value = try StrictJSON.parse(Array(data)) } catch {
+            throw CLI.fail("--intervals", "expected a JSON array of {\"dt\": seconds, \"skipped\": n}; invalid JSON at \(error)")
         }
         guard case .array(let items) = value else {
             throw CLI.fail("--intervals", "expected a JSON array of {\"dt\": seconds, \"skipped\": n}")

@@ -6,6 +6,9 @@ struct Prove: ParsableCommand {
         abstract: "Produce proof envelopes that the verifiers accept.",
         subcommands: [
             ProveVDF.self,
+            ProveAI.self,
+            ProveQuantum.self,
+            ProveStorage.self,
         ]
     )
 }

@@ -35,6 +35,9 @@ struct Verify: ParsableCommand {
     @Option(name: .customLong("parent-hash"), help: "Parent block hash, 0x + 64 hex digits (default zeros).")
     var parentHash: String?
 
+    @Option(name: .customLong("storage-epoch"), help: "The epoch storage heartbeats must answer (u64).")
+    var storageEpoch: UInt64 = 0
+
     func run() throws {
         let policy = try loadPolicy()
         let context = try makeContext(policy: policy)
@@ -106,7 +109,9 @@ struct Verify: ParsableCommand {
             }
         }
         let lookup = templates
-        return VerifierContext(policy: policy, chainId: chainId, parentHash: parent, sharesPerBlock: sharesPerBlock,
-                               templateLookup: { lookup[$0] })
+        var context = VerifierContext(policy: policy, chainId: chainId, parentHash: parent,
+                                      sharesPerBlock: sharesPerBlock, templateLookup: { lookup[$0] })
+        context.storageEpoch = storageEpoch
+        return context
     }
 }

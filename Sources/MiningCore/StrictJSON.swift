@@ -1,16 +1,32 @@
-import MiningCore
-
 /// An RFC 8259 parser that refuses everything a consensus input must not be ambiguous about:
 /// duplicate object keys (parsers disagree on which wins), invalid UTF-8, lone surrogates,
 /// control characters in strings, leading zeros, trailing content, and nesting deeper than
 /// ``maxDepth`` (no stack exhaustion on hostile input).
 ///
 /// Numbers without fraction or exponent that fit `Int64` become `.int`; every other number
-/// becomes `.double`, so `256.0` is not an integer field.
+/// becomes `.double`, so `256.0` is not an integer field. One parser for every consensus input:
+/// policies, proof envelopes, templates on the wire and the command line's JSON files.
 public enum StrictJSON {
     public static let maxDepth = 64
 
-    public static func parse(_ bytes: [UInt8]) throws(Rejection) -> JSONValue {
+    /// Where and why the text is not acceptable JSON.
+    public struct ParseError: Error, Equatable, Sendable, CustomStringConvertible {
+        public var message: String
+        /// 1-based line of the offending byte.
+        public var line: Int
+        /// 0-based byte offset.
+        public var offset: Int
+        /// The object key involved (duplicate keys), if any.
+        public var key: String?
+
+        public var description: String { "line \(line) (byte \(offset)): \(message)" }
+    }
+
+    public static func parse(_ text: String) throws(ParseError) -> JSONValue {
+        try parse(Array(text.utf8))
+    }
+
+    public static func parse(_ bytes: [UInt8]) throws(ParseError) -> JSONValue {
         var p = Parser(bytes: bytes)
         p.skipWhitespace()
         let v = try p.value(depth: 0)
@@ -25,22 +41,24 @@ public enum StrictJSON {
 
         init(bytes: [UInt8]) { self.bytes = bytes }
 
-        func fail(_ why: String) -> Rejection {
-            Rejection(.malformedJSON, "invalid JSON at byte \(i): \(why)")
+        func fail(_ why: String, key: String? = nil) -> ParseError {
+            var line = 1
+            for b in bytes[..<min(i, bytes.count)] where b == 0x0A { line += 1 }
+            return ParseError(message: why, line: line, offset: i, key: key)
         }
 
         mutating func skipWhitespace() {
             while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D { i += 1 }
         }
 
-        mutating func expect(_ literal: String) throws(Rejection) {
+        mutating func expect(_ literal: String) throws(ParseError) {
             for b in literal.utf8 {
                 guard i < bytes.count, bytes[i] == b else { throw fail("expected '\(literal)'") }
                 i += 1
             }
         }
 
-        mutating func value(depth: Int) throws(Rejection) -> JSONValue {
+        mutating func value(depth: Int) throws(ParseError) -> JSONValue {
             guard depth <= StrictJSON.maxDepth else { throw fail("nesting deeper than \(StrictJSON.maxDepth)") }
             guard i < bytes.count else { throw fail("unexpected end of input") }
             switch bytes[i] {
@@ -55,7 +73,7 @@ public enum StrictJSON {
             }
         }
 
-        mutating func object(depth: Int) throws(Rejection) -> JSONValue {
+        mutating func object(depth: Int) throws(ParseError) -> JSONValue {
             i += 1
             var out: [String: JSONValue] = [:]
             skipWhitespace()
@@ -68,7 +86,7 @@ public enum StrictJSON {
                 guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected an object key") }
                 let key = try string()
                 guard out[key] == nil else {
-                    throw Rejection(.malformedJSON, field: key, "duplicate object key '\(key)'")
+                    throw fail("duplicate object key '\(key)'", key: key)
                 }
                 skipWhitespace()
                 try expect(":")
@@ -82,7 +100,7 @@ public enum StrictJSON {
             }
         }
 
-        mutating func array(depth: Int) throws(Rejection) -> JSONValue {
+        mutating func array(depth: Int) throws(ParseError) -> JSONValue {
             i += 1
             var out: [JSONValue] = []
             skipWhitespace()
@@ -101,7 +119,7 @@ public enum StrictJSON {
             }
         }
 
-        mutating func string() throws(Rejection) -> String {
+        mutating func string() throws(ParseError) -> String {
             i += 1
             var raw: [UInt8] = []
             while true {
@@ -143,7 +161,7 @@ public enum StrictJSON {
             }
         }
 
-        mutating func hex4() throws(Rejection) -> UInt32 {
+        mutating func hex4() throws(ParseError) -> UInt32 {
             var v: UInt32 = 0
             for _ in 0..<4 {
                 guard i < bytes.count else { throw fail("short \\u escape") }
@@ -161,7 +179,7 @@ public enum StrictJSON {
             return v
         }
 
-        mutating func number() throws(Rejection) -> JSONValue {
+        mutating func number() throws(ParseError) -> JSONValue {
             let start = i
             if bytes[i] == UInt8(ascii: "-") { i += 1 }
             guard i < bytes.count, isDigit(bytes[i]) else { throw fail("expected a digit") }

@@ -1,7 +1,7 @@
 import Foundation
 import MiningCore
 import Testing
-@testable import Verifiers
+
 
 @Suite struct StrictJSONTests {
     @Test(arguments: [
@@ -10,12 +10,12 @@ import Testing
         String(repeating: "[", count: 100) + String(repeating: "]", count: 100), "",
     ])
     func rejects(_ text: String) {
-        #expect(throws: Rejection.self) { try StrictJSON.parse(Array(text.utf8)) }
+        #expect(throws: StrictJSON.ParseError.self) { try StrictJSON.parse(Array(text.utf8)) }
     }
 
     @Test func rejectsInvalidUTF8() {
-        #expect(throws: Rejection.self) { try StrictJSON.parse([0x22, 0xC3, 0x28, 0x22]) }
-        #expect(throws: Rejection.self) { try StrictJSON.parse([0x22, 0xFF, 0x22]) }
+        #expect(throws: StrictJSON.ParseError.self) { try StrictJSON.parse([0x22, 0xC3, 0x28, 0x22]) }
+        #expect(throws: StrictJSON.ParseError.self) { try StrictJSON.parse([0x22, 0xFF, 0x22]) }
     }
 
     @Test func acceptsAndTypesNumbers() throws {
