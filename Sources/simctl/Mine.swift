@@ -36,7 +36,7 @@ struct Mine: AsyncParsableCommand {
     @Option(help: "CPU miner threads; 0 = do not mine locally (env MINER_THREADS; default: all cores).")
     var threads: Int?
 
-    @Option(help: "Local proofs to attach, comma-separated from: vdf, or none (env MINER_PROOFS; default vdf).")
+    @Option(help: "Local proofs to attach, comma-separated from ai, quantum, storage, vdf, or none (env MINER_PROOFS; default ai,vdf).")
     var proofs: String?
 
     @Option(help: "JSON-RPC/WebSocket/metrics listen address HOST:PORT, or off (env RPC_LISTEN; default 127.0.0.1:8545).")
@@ -75,7 +75,7 @@ struct Mine: AsyncParsableCommand {
         let threads = try pick(self.threads, "threads", "MINER_THREADS", { Int($0) }, "an integer ≥ 0",
                                ProcessInfo.processInfo.activeProcessorCount)
         guard threads >= 0 else { throw CLI.fail("--threads", "expected an integer ≥ 0, got \(threads)") }
-        let proofs = try pick(self.proofs, "proofs", "MINER_PROOFS", { $0 }, "a list", "vdf")
+        let proofs = try pick(self.proofs, "proofs", "MINER_PROOFS", { $0 }, "a list", "ai,vdf")
         let rpc = try pick(self.rpc, "rpc", "RPC_LISTEN", { $0 }, "HOST:PORT", "127.0.0.1:8545")
         let stratum = try pick(self.stratum, "stratum", "STRATUM_LISTEN", { $0 }, "HOST:PORT", "off")
         let refresh = try pick(self.templateRefresh, "template-refresh", "TEMPLATE_REFRESH", { Double($0) }, "seconds", 5)
@@ -95,10 +95,18 @@ struct Mine: AsyncParsableCommand {
                     throw CLI.fail("--vdf-t", "expected \(Wesolowski.minT) … \(Policy.devnet.vdfMaxT), got \(vdfT)")
                 }
                 providers.append(VDFProofProvider(T: vdfT))
-            case "ai", "storage", "quantum":
-                throw CLI.fail("--proofs", "'\(name)' is not available in this build (its provider has not landed); use vdf or none")
+            case "ai": providers.append(AIProofProvider())
+            case "quantum": providers.append(QuantumProofProvider())
+            case "storage":
+                let path = (dataDir as NSString).appendingPathComponent("sector.bin")
+                do {
+                    try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+                    providers.append(try StorageProofProvider(path: path))
+                } catch {
+                    throw CLI.fail("--proofs", "storage needs a sector file at \(path): \(error)")
+                }
             default:
-                throw CLI.fail("--proofs", "expected a comma-separated list of vdf, none; got '\(name)'")
+                throw CLI.fail("--proofs", "expected a comma-separated list of ai, quantum, storage, vdf, or none; got '\(name)'")
             }
         }
         guard connect.isEmpty else {
