@@ -322,15 +322,8 @@ public actor DevnetNode: WorkProvider {
             chosen = []
         }
         seq += 1
-        let header = HeaderTemplate(
-            chainId: config.chainId, height: parent.height + 1, parentHash: parent.hash,
-            stateRoot: ChainConfig.zeroRoot, txsRoot: ChainConfig.zeroRoot, proofsRoot: Block.proofsRoot(chosen),
-            daRoot: ChainConfig.zeroRoot,
-            params: .init(thetaMicro: theta, gammaCap: config.gammaCapNats, escortQ: config.escortQ),
-            policyRoots: .init(poiesPolicy: config.policy.root, algPolicy: config.algPolicyRoot),
-            nonceDomain: .init(mixSeed: validator.expectedMixSeed(parent: parent)),
-            time: max(clockMs(), validator.minimumTime(ctx)), coinbase: options.coinbase,
-            extra: .init(mempoolSnapshotId: "0", templateId: "\(runTag)-\(seq)"))
+        let header = TemplateBuilder.header(config: config, ctx: ctx, proofs: chosen, time: clockMs(),
+                                            coinbase: options.coinbase, templateId: "\(runTag)-\(seq)")
         let newJob = MiningJob(template: header, blockTarget: max(0, theta - psi), cleanJobs: clean,
                                proofHints: chosen.map(\.type.nullifierName))
         job = newJob
