@@ -7,7 +7,7 @@ SWIFT ?= swift
 TEST_FLAGS ?= -c release -Xswiftc -enable-testing
 SIMCTL := .build/release/simctl
 
-.PHONY: run test deps build golden bench clean
+.PHONY: run test deps build golden bench clean notebook-check notebook-run notebooks-export
 
 run: deps build
 	$(SIMCTL) run Scenarios/baseline.toml
@@ -16,6 +16,7 @@ test: deps
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
 	$(SWIFT) build -c release --product simctl
 	SIMCTL_BIN=$(CURDIR)/$(SIMCTL) $(SWIFT) test $(TEST_FLAGS) --skip-build
+	$(MAKE) --no-print-directory notebook-check
 
 build: deps
 	$(SWIFT) build -c release --product simctl
@@ -37,3 +38,50 @@ deps:
 
 clean:
 	rm -rf .build
+
+# --- Notebook check: `simctl export notebook` must produce a notebook that runs. -----------------
+# Executes one exported notebook headless with nbclient in a project-local virtualenv (.venv,
+# pinned versions from scripts/notebook-requirements.txt; rebuilt only when that file changes, so
+# repeated runs cost a few seconds). The run folder comes from `simctl run Scenarios/baseline.toml`
+# when the simulator and that scenario exist, else from the checked-in fixture Tests/Fixtures/run-small.
+PYTHON ?= python3
+VENV := .venv
+NB_REQUIREMENTS := scripts/notebook-requirements.txt
+NB_DIR := .build/notebook-check
+NB_FIXTURE := Tests/Fixtures/run-small
+
+notebook-check: build
+	@if ! $(PYTHON) -c 'import venv, ensurepip' >/dev/null 2>&1; then \
+	  echo "notebook-check: SKIPPED: '$(PYTHON) -m venv' is unavailable here (apt-get install python3-venv to enable the check)"; \
+	else \
+	  $(MAKE) --no-print-directory notebook-run; \
+	fi
+
+notebook-run: $(VENV)/.installed
+	rm -rf $(NB_DIR) && mkdir -p $(NB_DIR)
+	@if [ -f Scenarios/baseline.toml ] && $(SIMCTL) run --help >/dev/null 2>&1; then \
+	  echo "notebook-check: simctl run Scenarios/baseline.toml --out $(NB_DIR)"; \
+	  $(SIMCTL) run Scenarios/baseline.toml --out $(NB_DIR) >/dev/null; \
+	else \
+	  echo "notebook-check: using the fixture $(NB_FIXTURE)"; \
+	  cp $(NB_FIXTURE)/* $(NB_DIR)/; \
+	fi
+	$(SIMCTL) report $(NB_DIR)
+	$(SIMCTL) export notebook $(NB_DIR)
+	$(VENV)/bin/python scripts/check_notebook.py $(NB_DIR)/analysis.ipynb
+
+# Runs every shipped scenario into notebooks-export/<name>/ with its report.html and analysis.ipynb.
+notebooks-export: build
+	@for s in Scenarios/*.toml Scenarios/*/*.toml; do \
+	  [ -f "$$s" ] || continue; \
+	  d=notebooks-export/$$(echo "$${s#Scenarios/}" | sed 's/\.toml$$//'); \
+	  echo "notebooks-export: $$s -> $$d"; \
+	  mkdir -p "$$d" && $(SIMCTL) run "$$s" --out "$$d" --quiet >/dev/null && \
+	  $(SIMCTL) report "$$d" >/dev/null && $(SIMCTL) export notebook "$$d" >/dev/null || exit 1; \
+	done
+
+$(VENV)/.installed: $(NB_REQUIREMENTS)
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r $(NB_REQUIREMENTS)
+	touch $@

@@ -1,45 +1,36 @@
 /// Keccak-512 as in Ethereum-era tooling: Keccak-f[1600], rate 72 bytes, capacity 1024, and the
 /// *original* padding `0x01 … 0x80` (not FIPS 202's 0x06). OpenSSL 3.0 does not offer it, so it
-/// lives here.
+/// lives here; the permutation itself is in ``KeccakF1600``.
 ///
-/// The API is init / update / finalize, plus a copyable midstate: the u-draw preimage is 351 bytes
-/// = 4 full rate blocks + 63 bytes, and a scanner absorbs the 4 constant blocks once and then pays
-/// exactly one permutation per nonce (spec section 3).
+/// A value type, so a partly absorbed sponge is a copyable midstate: the u-draw preimage is 351
+/// bytes = 4 full rate blocks + 63 bytes, and ``UDrawMidstate`` absorbs the 4 constant blocks once
+/// and then pays exactly one permutation per nonce (spec section 3).
 public struct Keccak512: Sendable {
     public static let rate = 72
     public static let digestCount = 64
 
-    /// The 25-lane state, lane `x + 5y` as in FIPS 202.
-    public var state: KeccakState
-    /// Bytes of the current, not yet permuted, rate block.
-    @usableFromInline var buffer: [UInt8]
+    /// The 25-lane state. Bytes not yet permuted are already XORed in (little-endian lanes).
+    public var state: KeccakLanes<UInt64>
+    /// Number of bytes absorbed into the current, not yet permuted, rate block (0 ..< 72).
+    public private(set) var pendingCount: Int
 
     public init() {
-        state = KeccakState()
-        buffer = []
-        buffer.reserveCapacity(Self.rate)
+        state = KeccakLanes()
+        pendingCount = 0
     }
 
-    /// Number of bytes absorbed into the partial block (0 ..< 72).
-    public var pendingCount: Int { buffer.count }
-
     public mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        for b in bytes {
-            buffer.append(b)
-            if buffer.count == Self.rate {
-                absorbBlock()
-            }
+        if bytes.withContiguousStorageIfAvailable({ absorb($0) }) == nil {
+            Array(bytes).withUnsafeBufferPointer { absorb($0) }
         }
     }
 
     public mutating func finalize() -> [UInt8] {
-        var block = buffer
-        block.append(0x01)
-        while block.count < Self.rate { block.append(0) }
-        block[Self.rate - 1] |= 0x80
-        state.xorBlock(block)
-        state.permute()
-        return state.bytes(count: Self.digestCount)
+        state.xorByte(0x01, at: pendingCount)
+        state.xorByte(0x80, at: Self.rate - 1)
+        KeccakF1600.permute(&state)
+        pendingCount = 0
+        return state.littleEndianBytes(lanes: Self.digestCount / 8)
     }
 
     /// One-shot hash.
@@ -49,81 +40,46 @@ public struct Keccak512: Sendable {
         return k.finalize()
     }
 
-    private mutating func absorbBlock() {
-        state.xorBlock(buffer)
-        state.permute()
-        buffer.removeAll(keepingCapacity: true)
+    private mutating func absorb(_ p: UnsafeBufferPointer<UInt8>) {
+        var i = 0
+        let n = p.count
+        while i < n {
+            if pendingCount == 0 && n - i >= Self.rate {
+                // Whole block: nine little-endian words.
+                let raw = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(p)[i ..< i + Self.rate])
+                for w in 0 ..< Self.rate / 8 {
+                    state[w] ^= UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * w, as: UInt64.self))
+                }
+                KeccakF1600.permute(&state)
+                i += Self.rate
+                continue
+            }
+            state.xorByte(p[i], at: pendingCount)
+            pendingCount += 1
+            i += 1
+            if pendingCount == Self.rate {
+                KeccakF1600.permute(&state)
+                pendingCount = 0
+            }
+        }
     }
 }
 
-/// The Keccak-f[1600] state: 25 little-endian 64-bit lanes.
-public struct KeccakState: Sendable, Equatable {
-    public var lanes: [UInt64]
-
-    public init() { lanes = [UInt64](repeating: 0, count: 25) }
-
-    /// XORs a full or partial rate block (little-endian lanes) into the state.
-    public mutating func xorBlock(_ block: [UInt8]) {
-        precondition(block.count % 8 == 0)
-        for i in 0..<(block.count / 8) {
-            var w: UInt64 = 0
-            for j in 0..<8 { w |= UInt64(block[8 * i + j]) << (8 * UInt64(j)) }
-            lanes[i] ^= w
-        }
+extension KeccakLanes where Lane == UInt64 {
+    /// XORs `byte` into state byte `position` (lanes little-endian).
+    @inlinable
+    public mutating func xorByte(_ byte: UInt8, at position: Int) {
+        self[position >> 3] ^= UInt64(byte) &<< UInt64(8 * (position & 7))
     }
 
-    /// The first `count` bytes of the state, lanes little-endian.
-    public func bytes(count: Int) -> [UInt8] {
+    /// The first `lanes` lanes as little-endian bytes (the sponge's squeeze of `8 * lanes` bytes).
+    public func littleEndianBytes(lanes: Int) -> [UInt8] {
         var out = [UInt8]()
-        out.reserveCapacity(count)
-        for i in 0..<count {
-            out.append(UInt8(truncatingIfNeeded: lanes[i / 8] >> (8 * UInt64(i % 8))))
+        out.reserveCapacity(8 * lanes)
+        for i in 0 ..< lanes {
+            let w = self[i]
+            for j in 0 ..< 8 { out.append(UInt8(truncatingIfNeeded: w &>> UInt64(8 * j))) }
         }
         return out
     }
-
-    public mutating func permute() {
-        lanes.withUnsafeMutableBufferPointer { KeccakF1600.permute($0.baseAddress!) }
-    }
-}
-
-/// Keccak-f[1600] on 25 lanes in place (24 rounds).
-public enum KeccakF1600 {
-    public static let roundConstants: [UInt64] = [
-        0x0000000000000001, 0x0000000000008082, 0x800000000000808A, 0x8000000080008000,
-        0x000000000000808B, 0x0000000080000001, 0x8000000080008081, 0x8000000000008009,
-        0x000000000000008A, 0x0000000000000088, 0x0000000080008009, 0x000000008000000A,
-        0x000000008000808B, 0x800000000000008B, 0x8000000000008089, 0x8000000000008003,
-        0x8000000000008002, 0x8000000000000080, 0x000000000000800A, 0x800000008000000A,
-        0x8000000080008081, 0x8000000000008080, 0x0000000080000001, 0x8000000080008008,
-    ]
-    static let rotations: [UInt64] = [
-        0, 1, 62, 28, 27, 36, 44, 6, 55, 20, 3, 10, 43, 25, 39, 41, 45, 15, 21, 8, 18, 2, 61, 56, 14,
-    ]
-
-    public static func permute(_ a: UnsafeMutablePointer<UInt64>) {
-        var b = [UInt64](repeating: 0, count: 25)
-        var c = [UInt64](repeating: 0, count: 5)
-        for round in 0..<24 {
-            for x in 0..<5 { c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20] }
-            for x in 0..<5 {
-                let d = c[(x + 4) % 5] ^ rotl(c[(x + 1) % 5], 1)
-                for y in 0..<5 { a[x + 5 * y] ^= d }
-            }
-            for x in 0..<5 {
-                for y in 0..<5 {
-                    b[y + 5 * ((2 * x + 3 * y) % 5)] = rotl(a[x + 5 * y], rotations[x + 5 * y])
-                }
-            }
-            for x in 0..<5 {
-                for y in 0..<5 {
-                    a[x + 5 * y] = b[x + 5 * y] ^ (~b[(x + 1) % 5 + 5 * y] & b[(x + 2) % 5 + 5 * y])
-                }
-            }
-            a[0] ^= roundConstants[round]
-        }
-    }
-
-    @inline(__always)
-    static func rotl(_ v: UInt64, _ n: UInt64) -> UInt64 { n == 0 ? v : (v << n) | (v >> (64 - n)) }
 }

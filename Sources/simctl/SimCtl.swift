@@ -17,6 +17,10 @@ struct SimCtl: AsyncParsableCommand {
             Verify.self,
             Prove.self,
             Mine.self,
+            Report.self,
+            Export.self,
+            Merge.self,
+            Sweep.self,
         ]
     )
 }

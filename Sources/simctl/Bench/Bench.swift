@@ -8,6 +8,7 @@ struct Bench: AsyncParsableCommand {
             BenchHashLuck.self,
             BenchSelect.self,
             BenchVDF.self,
+            BenchHash.self,
         ]
     )
 }
