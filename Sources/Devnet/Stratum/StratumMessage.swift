@@ -1,0 +1,132 @@
+import Foundation
+import MiningCore
+
+/// JSON-RPC error codes of spec §9 beyond the share rejections (``ShareRejection``).
+public enum StratumErrorCode {
+    public static let parseError = -32700
+    public static let invalidRequest = -32600
+    public static let methodNotFound = -32601
+    public static let invalidParams = -32602
+}
+
+/// A client request the server understands (spec §9, Stratum).
+public enum StratumRequest: Sendable, Equatable {
+    case subscribe(userAgent: String)
+    case authorize(worker: String, password: String)
+    case submit(worker: String, jobId: String, extranonce2: UInt32, counter: UInt64)
+}
+
+/// One inbound line, parsed: a request with its id, or a JSON-RPC error to answer with.
+public enum StratumInbound: Sendable, Equatable {
+    case request(id: JSONValue, StratumRequest)
+    case invalid(id: JSONValue, code: Int, message: String)
+
+    /// Parses one line (without its newline). Never throws: every defect maps to an error reply
+    /// (−32700 not JSON, −32600 not a request object, −32601 unknown method, −32602 bad params).
+    public static func parse(_ line: some Collection<UInt8>) -> StratumInbound {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(line)) else {
+            return .invalid(id: .null, code: StratumErrorCode.parseError, message: "parse error: expected one JSON object per line")
+        }
+        guard case .object(let o) = value else {
+            return .invalid(id: .null, code: StratumErrorCode.invalidRequest, message: "invalid request: expected a JSON object")
+        }
+        let id = o["id"] ?? .null
+        switch id {
+        case .null, .int, .string: break
+        default:
+            return .invalid(id: .null, code: StratumErrorCode.invalidRequest, message: "invalid request: id must be a number, string or null")
+        }
+        if let v = o["jsonrpc"], v != .string("2.0") {
+            return .invalid(id: id, code: StratumErrorCode.invalidRequest, message: "invalid request: jsonrpc must be \"2.0\"")
+        }
+        guard case .string(let method)? = o["method"] else {
+            return .invalid(id: id, code: StratumErrorCode.invalidRequest, message: "invalid request: method must be a string")
+        }
+        let params: [JSONValue]
+        switch o["params"] {
+        case nil, .null?: params = []
+        case .array(let a)?: params = a
+        default:
+            return .invalid(id: id, code: StratumErrorCode.invalidRequest, message: "invalid request: params must be an array")
+        }
+        func bad(_ what: String) -> StratumInbound {
+            .invalid(id: id, code: StratumErrorCode.invalidParams, message: "invalid params: \(method) expects \(what)")
+        }
+        func string(_ i: Int) -> String? {
+            guard i < params.count, case .string(let s) = params[i] else { return nil }
+            return s
+        }
+        switch method {
+        case "mining.subscribe":
+            if params.isEmpty { return .request(id: id, .subscribe(userAgent: "")) }
+            guard let ua = string(0) else { return bad("[userAgent]") }
+            return .request(id: id, .subscribe(userAgent: ua))
+        case "mining.authorize":
+            guard let worker = string(0) else { return bad("[worker, password]") }
+            return .request(id: id, .authorize(worker: worker, password: string(1) ?? ""))
+        case "mining.submit":
+            let shape = "[worker, jobId, extranonce2 (8 hex digits), counter (16 hex digits)]"
+            guard params.count == 4, let worker = string(0), let jobId = string(1),
+                  let e2s = string(2), let cs = string(3),
+                  let e2 = Self.hexInteger(e2s, digits: 8).map(UInt32.init),
+                  let counter = Self.hexInteger(cs, digits: 16)
+            else { return bad(shape) }
+            return .request(id: id, .submit(worker: worker, jobId: jobId, extranonce2: e2, counter: counter))
+        default:
+            return .invalid(id: id, code: StratumErrorCode.methodNotFound, message: "method not found: \(method.prefix(64))")
+        }
+    }
+
+    /// Exactly `digits` hex digits (either case, no `0x`).
+    static func hexInteger(_ s: String, digits: Int) -> UInt64? {
+        guard s.utf8.count == digits else { return nil }
+        var v: UInt64 = 0
+        for c in s.utf8 {
+            let d: UInt8
+            switch c {
+            case 0x30...0x39: d = c - 0x30
+            case 0x61...0x66: d = c - 0x61 + 10
+            case 0x41...0x46: d = c - 0x41 + 10
+            default: return nil
+            }
+            v = v << 4 | UInt64(d)
+        }
+        return v
+    }
+
+    /// `n` as exactly `digits` lowercase hex digits.
+    public static func hex(_ n: UInt64, digits: Int) -> String {
+        let s = String(n, radix: 16)
+        return String(repeating: "0", count: max(0, digits - s.count)) + s
+    }
+}
+
+/// Outbound lines (each ends with `\n`).
+public enum StratumWire {
+    public static func result(id: JSONValue, _ result: JSONValue) -> String {
+        JSONValue.object(["id": id, "jsonrpc": "2.0", "result": result, "error": .null]).canonical + "\n"
+    }
+
+    public static func error(id: JSONValue, code: Int, message: String) -> String {
+        let err = JSONValue.object(["code": .int(Int64(code)), "message": .string(message)])
+        return JSONValue.object(["id": id, "jsonrpc": "2.0", "result": .null, "error": err]).canonical + "\n"
+    }
+
+    public static func notification(_ method: String, _ params: [JSONValue]) -> String {
+        JSONValue.object(["id": .null, "jsonrpc": "2.0", "method": .string(method), "params": .array(params)]).canonical + "\n"
+    }
+
+    public static func setDifficulty(_ tShareMicro: Int64) -> String {
+        notification("mining.set_difficulty", [.int(tShareMicro)])
+    }
+
+    /// `mining.notify [jobId, template, cleanJobs, hints]`. The template is spliced in exactly as
+    /// ``HeaderTemplate/encodeJSON()`` wrote it, so a client decodes the same template.
+    public static func notify(_ job: MiningJob) -> String {
+        let template = String(decoding: job.template.encodeJSON(), as: UTF8.self)
+        let hints: JSONValue = job.proofHints.isEmpty ? .object([:]) : .object(["proofs": .array(job.proofHints.map { .string($0) })])
+        return "{\"id\":null,\"jsonrpc\":\"2.0\",\"method\":\"mining.notify\",\"params\":["
+            + JSONValue.string(job.jobId).canonical + "," + template + "," + (job.cleanJobs ? "true" : "false")
+            + "," + hints.canonical + "]}\n"
+    }
+}

@@ -1,0 +1,133 @@
+import MiningCore
+
+/// Validates shares against the jobs a node issued (spec §3 shares, §9 error codes).
+///
+/// A pure value: no clock, no I/O, no locks. The owner (an actor such as ``InMemoryWorkProvider``
+/// or the node) passes `now` in, so expiry is testable without sleeping.
+///
+/// **Job lifetime** (the spec leaves it to the node; see docs/decisions/devnet-stratum.md):
+/// - every job lives at most ``Configuration/jobTTL`` after it was added;
+/// - at most ``Configuration/maxJobs`` jobs are kept (the newest ones), so a miner that is a job
+///   or two behind after a non-clean refresh (new time/mempool, same head) still gets credit;
+/// - a job with `cleanJobs == true` (new head or Θ) retires every earlier job: they stay
+///   acceptable only for ``Configuration/cleanGrace`` (default zero — shares on the old head
+///   are stale at once, which is what Stratum's `clean_jobs` promises miners).
+///
+/// **Duplicates**: every nonce that passed the job check is recorded for its job — valid or not —
+/// so re-sending any share is answered by a cheap set lookup (22) instead of another hash. The
+/// set is bounded by ``Configuration/maxSeenPerJob``; a job that is full refuses further shares
+/// with `.other` (20) until the next job, which keeps memory flat under any load.
+///
+/// Validation is split in two so an actor can keep its critical section tiny: ``admit(_:now:)``
+/// (job lookup + duplicate bookkeeping, mutating, cheap) and the static ``check(_:)`` (the full
+/// u-draw, pure, can run on any thread). ``validate(_:now:)`` does both.
+public struct ShareValidator: Sendable {
+    public struct Configuration: Sendable, Equatable {
+        /// How long a job accepts shares after it was added.
+        public var jobTTL: Duration
+        /// How many of the newest jobs are kept.
+        public var maxJobs: Int
+        /// How long jobs retired by a `cleanJobs` job still accept shares.
+        public var cleanGrace: Duration
+        /// Nonces remembered per job (memory bound: ~50 bytes each).
+        public var maxSeenPerJob: Int
+
+        public init(jobTTL: Duration = .seconds(120), maxJobs: Int = 8, cleanGrace: Duration = .zero,
+                    maxSeenPerJob: Int = 1 << 20) {
+            self.jobTTL = jobTTL
+            self.maxJobs = max(1, maxJobs)
+            self.cleanGrace = cleanGrace
+            self.maxSeenPerJob = max(1, maxSeenPerJob)
+        }
+    }
+
+    /// A share that passed the job and duplicate checks, with what the u-draw needs.
+    public struct AdmittedShare: Sendable {
+        public let job: MiningJob
+        public let signBytes: [UInt8]
+        public let nonce: Nonce
+        public let tShareMicro: Int64
+    }
+
+    struct Entry {
+        var job: MiningJob
+        var signBytes: [UInt8]
+        var addedAt: ContinuousClock.Instant
+        /// Set when a later `cleanJobs` job retired this one.
+        var retiredAt: ContinuousClock.Instant?
+        var seen: Set<Nonce>
+    }
+
+    public let configuration: Configuration
+    /// Oldest first.
+    var entries: [Entry] = []
+
+    public init(configuration: Configuration = .init()) {
+        self.configuration = configuration
+    }
+
+    /// Ids of the jobs that still accept shares at `now`, oldest first.
+    public func liveJobIds(now: ContinuousClock.Instant) -> [String] {
+        entries.filter { isLive($0, now: now) }.map(\.job.jobId)
+    }
+
+    /// Total nonces remembered across jobs (for memory checks).
+    public var seenCount: Int { entries.reduce(0) { $0 + $1.seen.count } }
+
+    /// Adds a job (the newest). Re-adding a known job id replaces its job but keeps its seen
+    /// nonces (the same template must not pay twice for one nonce).
+    public mutating func add(_ job: MiningJob, now: ContinuousClock.Instant) {
+        prune(now: now)
+        var seen = Set<Nonce>()
+        if let i = entries.firstIndex(where: { $0.job.jobId == job.jobId }) {
+            seen = entries.remove(at: i).seen
+        }
+        if job.cleanJobs {
+            for i in entries.indices where entries[i].retiredAt == nil { entries[i].retiredAt = now }
+        }
+        entries.append(Entry(job: job, signBytes: job.template.signBytes, addedAt: now, retiredAt: nil, seen: seen))
+        if entries.count > configuration.maxJobs { entries.removeFirst(entries.count - configuration.maxJobs) }
+    }
+
+    /// Drops jobs that can no longer accept shares.
+    public mutating func prune(now: ContinuousClock.Instant) {
+        let config = configuration
+        entries.removeAll { !Self.isLive($0, now: now, config) }
+    }
+
+    /// Job and duplicate checks; records the nonce. Unknown or expired job → `.staleJob`,
+    /// nonce already seen for the job → `.duplicate`, job full → `.other`.
+    public mutating func admit(_ share: ShareSubmission, now: ContinuousClock.Instant) -> Result<AdmittedShare, ShareRejection> {
+        guard let i = entries.lastIndex(where: { $0.job.jobId == share.jobId }), isLive(entries[i], now: now) else {
+            return .failure(.staleJob)
+        }
+        if entries[i].seen.contains(share.nonce) { return .failure(.duplicate) }
+        guard entries[i].seen.count < configuration.maxSeenPerJob else { return .failure(.other) }
+        entries[i].seen.insert(share.nonce)
+        let e = entries[i]
+        return .success(AdmittedShare(job: e.job, signBytes: e.signBytes, nonce: share.nonce,
+                                      tShareMicro: max(0, share.tShareMicro)))
+    }
+
+    /// The full u-draw of an admitted share: `H < tShareMicro` → `.lowDifficulty`; otherwise the
+    /// share is accepted, and it is a block when `H ≥ blockTarget`.
+    public static func check(_ a: AdmittedShare) -> Result<AcceptedShare, ShareRejection> {
+        let draw = UDraw.draw(signBytes: a.signBytes, nonce: a.nonce, mixSeed: a.job.template.nonceDomain.mixSeed)
+        guard draw.H >= a.tShareMicro else { return .failure(.lowDifficulty) }
+        let isBlock = draw.H >= a.job.blockTarget
+        return .success(AcceptedShare(h: draw.H, isBlock: isBlock, blockHash: isBlock ? draw.blockHash : nil))
+    }
+
+    /// ``admit(_:now:)`` then ``check(_:)``.
+    public mutating func validate(_ share: ShareSubmission, now: ContinuousClock.Instant) -> Result<AcceptedShare, ShareRejection> {
+        admit(share, now: now).flatMap(Self.check)
+    }
+
+    func isLive(_ e: Entry, now: ContinuousClock.Instant) -> Bool { Self.isLive(e, now: now, configuration) }
+
+    static func isLive(_ e: Entry, now: ContinuousClock.Instant, _ c: Configuration) -> Bool {
+        if now - e.addedAt > c.jobTTL { return false }
+        if let r = e.retiredAt, now - r >= c.cleanGrace { return false }
+        return true
+    }
+}
