@@ -42,7 +42,7 @@ struct Mine: AsyncParsableCommand {
     @Option(help: "JSON-RPC/WebSocket/metrics listen address HOST:PORT, or off (env RPC_LISTEN; default 127.0.0.1:8545).")
     var rpc: String?
 
-    @Option(help: "Stratum listen address HOST:PORT, or off (env STRATUM_LISTEN; default off in this build).")
+    @Option(help: "Stratum listen address HOST:PORT, or off (env STRATUM_LISTEN; default off).")
     var stratum: String?
 
     @Option(name: .customLong("template-refresh"), help: "Seconds between template refreshes on an unchanged head (env TEMPLATE_REFRESH; default 5).")
@@ -109,11 +109,17 @@ struct Mine: AsyncParsableCommand {
                 throw CLI.fail("--proofs", "expected a comma-separated list of ai, quantum, storage, vdf, or none; got '\(name)'")
             }
         }
-        guard connect.isEmpty else {
-            throw CLI.fail("--connect", "client mode (stratum+tcp:// or ws://) is not available in this build")
+        if !connect.isEmpty {
+            guard (try? ExternalMiner.Endpoint(url: connect)) != nil else {
+                throw CLI.fail("--connect", "expected stratum+tcp://HOST:PORT or ws://HOST:PORT/ws, got '\(connect)'")
+            }
+            try await Self.runClient(url: connect, threads: max(1, threads))
+            return
         }
-        guard stratum == "off" else {
-            throw CLI.fail("--stratum", "the Stratum server is not available in this build; use off")
+        var stratumAddress: (String, Int)?
+        if stratum != "off" {
+            guard let a = Self.hostPort(stratum) else { throw CLI.fail("--stratum", "expected HOST:PORT (port 0…65535) or off, got '\(stratum)'") }
+            stratumAddress = a
         }
         var rpcAddress: (String, Int)?
         if rpc != "off" {
@@ -159,7 +165,25 @@ struct Mine: AsyncParsableCommand {
             }
             server = RunningHTTPServer(app, logger: rpcLogger)
         }
+        var stratumServer: StratumServer?
+        if let (host, port) = stratumAddress {
+            do {
+                stratumServer = try await StratumServer.bind(
+                    provider: node, configuration: .init(host: host, port: port),
+                    metrics: StratumMetrics(factory: node.metrics.factory), logger: Logger(label: "devnet.stratum"))
+            } catch {
+                throw CLI.fail("--stratum", "cannot listen on \(host):\(port): \(error)")
+            }
+            CLI.printJSON(["event": "listening", "stratum": .string("stratum+tcp://\(host):\(stratumServer!.localAddress.port ?? port)")])
+            fflush(nil)
+        }
         await withTaskGroup(of: Void.self) { group in
+            if let stratumServer {
+                group.addTask {
+                    do { try await stratumServer.run() } catch is CancellationError {} catch { logger.error("stratum server stopped", metadata: ["error": "\(error)"]) }
+                    await Self.waitForSignal()  // keep running until stopped
+                }
+            }
             group.addTask {
                 var mined = 0
                 var lastTime = head.time
@@ -190,6 +214,33 @@ struct Mine: AsyncParsableCommand {
         let final = await node.head
         CLI.printJSON(["event": "stop", "height": .int(Int64(final.height)), "head": .string(Hex.encode(final.hash))])
         fflush(nil)
+    }
+
+    /// Client mode: the CPU miner works for the node at `url`; one JSON line per event.
+    static func runClient(url: String, threads: Int) async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    try await ExternalMiner.run(url: url, threads: threads) { e in
+                        switch e {
+                        case .connected(let e1):
+                            CLI.printJSON(["event": "connected", "url": .string(url), "extranonce1": .string(String(format: "0x%08x", e1))])
+                        case .job(let id, let t):
+                            CLI.printJSON(["event": "job", "jobId": .string(id), "tShareMicro": .int(t)])
+                        case .share(let id, let verdict):
+                            CLI.printJSON(["event": "share", "jobId": .string(id), "verdict": .string("\(verdict)")])
+                        }
+                        fflush(nil)
+                    }
+                } catch {
+                    FileHandle.standardError.write(Data("simctl: --connect: \(error)\n".utf8))
+                }
+            }
+            group.addTask { _ = await Self.waitForSignal() }
+            _ = await group.next()
+            group.cancelAll()
+        }
     }
 
     static func nats(_ micro: Int64) -> String { String(format: "%.6f", Double(micro) / 1e6) }

@@ -9,7 +9,9 @@ import Prometheus
 /// test (and every node in one process) gets its own registry.
 public final class NodeMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
-    let factory: any MetricsFactory
+    /// The factory every metric of this node is made from (hand it to the Stratum server so both
+    /// agree on histogram buckets in the shared registry).
+    public let factory: any MetricsFactory
 
     public let hashrateSharesPerSec: CoreMetrics.Meter
     public let hashesPerSec: CoreMetrics.Meter

@@ -28,7 +28,7 @@ public actor DevnetNode: WorkProvider {
     var job: MiningJob?
     var issued: [String: IssuedJob] = [:]
     var issuedOrder: [String] = []
-    var shares: NodeShareBook
+    var shares: ShareValidator
     var seq: UInt64 = 0
     var nextSubscriber: UInt64 = 0
     var jobSubscribers: [UInt64: AsyncStream<MiningJob>.Continuation] = [:]
@@ -61,7 +61,7 @@ public actor DevnetNode: WorkProvider {
             if let v = try? Nullifier(bytes: n.nullifier) { byBlock[n.blockHash, default: []].append(v) }
         }
         self.index = ChainIndex(config: config, records: records, nullifiers: byBlock)
-        self.shares = NodeShareBook(configuration: .init(jobTTL: options.jobTTL))
+        self.shares = ShareValidator(configuration: .init(jobTTL: options.jobTTL))
         self.runTag = Hex.encode((0..<4).map { _ in UInt8.random(in: 0...255) }, prefix: false)
         metrics.chainHeight.set(Int(index.head.height))
         metrics.theta.set(Int(index.head.nextTheta))
@@ -160,7 +160,7 @@ public actor DevnetNode: WorkProvider {
         let start = ContinuousClock.now
         defer { metrics.submitLatency.recordNanoseconds(Int64((ContinuousClock.now - start) / .nanoseconds(1))) }
         let admitted = await admit(share)
-        let result = admitted.flatMap(NodeShareBook.check)
+        let result = admitted.flatMap(ShareValidator.check)
         switch result {
         case .failure(let r):
             metrics.shareRejected(r)
@@ -175,7 +175,7 @@ public actor DevnetNode: WorkProvider {
         }
     }
 
-    func admit(_ share: ShareSubmission) -> Result<NodeShareBook.AdmittedShare, ShareRejection> {
+    func admit(_ share: ShareSubmission) -> Result<ShareValidator.AdmittedShare, ShareRejection> {
         // A job for another parent can no longer extend the head.
         guard let issuedJob = issued[share.jobId], issuedJob.job.template.parentHash == index.head.hash else {
             return .failure(.staleJob)
