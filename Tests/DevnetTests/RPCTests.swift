@@ -70,6 +70,8 @@ import Verifiers
         try await withApp(node) { client in
             let cases: [(String, Int64)] = [
                 ("{not json", -32700),
+                (String(repeating: "[", count: 100_000), -32700),
+                (#"{"jsonrpc":"2.0","id":1,"id":2,"method":"chain_getHead"}"#, -32700),
                 ("[1,2]", -32600),
                 (#"{"jsonrpc":"1.0","id":1,"method":"chain_getHead"}"#, -32600),
                 (Self.request("chain_nope"), -32601),

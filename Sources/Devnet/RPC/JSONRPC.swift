@@ -45,8 +45,9 @@ public struct RPCRequest: Sendable {
     public static func parse(_ data: Data) -> Result<RPCRequest, RPCParseFailure> {
         guard data.count <= 1 << 20 else { return .failure(RPCParseFailure(.null, .invalidRequest("request larger than 1 MiB"))) }
         let json: JSONValue
-        do { json = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
-            return .failure(RPCParseFailure(.null, .parse("the body is not JSON")))
+        // The strict parser bounds nesting depth, so hostile input cannot exhaust the stack.
+        do { json = try StrictJSON.parse(Array(data)) } catch {
+            return .failure(RPCParseFailure(.null, .parse("\(error)")))
         }
         guard case .object(let o) = json else {
             return .failure(RPCParseFailure(.null, .invalidRequest("expected a request object (batches are not supported)")))
