@@ -12,7 +12,9 @@ import Verifiers
 @Suite struct RPCTests {
     /// A started node without a local miner (the head moves only when a test seals a block).
     static func node(theta0: Int64 = 6_000_000) async throws -> DevnetNode {
-        let n = try DevnetNode(config: Fixtures.config(theta0: theta0), dataDir: Fixtures.tempDir("rpc"))
+        // No template refresh and a long job TTL: the tests' jobs must not age out on a loaded machine.
+        let n = try DevnetNode(config: Fixtures.config(theta0: theta0), dataDir: Fixtures.tempDir("rpc"),
+                               options: NodeOptions(templateRefresh: .seconds(3600), jobTTL: .seconds(3600)))
         await n.start()
         return n
     }
