@@ -16,6 +16,7 @@ struct SimCtl: AsyncParsableCommand {
             Bench.self,
             Verify.self,
             Prove.self,
+            Mine.self,
             Report.self,
             Export.self,
             Merge.self,

@@ -1,0 +1,64 @@
+import CoreMetrics
+import Metrics
+import MiningCore
+import Prometheus
+
+/// The node's and miner's metrics (swift-metrics API, rendered as Prometheus text).
+///
+/// The factory is injected, not bootstrapped into the process-global `MetricsSystem`, so every
+/// test (and every node in one process) gets its own registry.
+public final class NodeMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    /// The factory every metric of this node is made from (hand it to the Stratum server so both
+    /// agree on histogram buckets in the shared registry).
+    public let factory: any MetricsFactory
+
+    public let hashrateSharesPerSec: CoreMetrics.Meter
+    public let hashesPerSec: CoreMetrics.Meter
+    public let submitLatency: CoreMetrics.Timer
+    public let sharesAccepted: CoreMetrics.Counter
+    public let blocksSealed: CoreMetrics.Counter
+    public let blocksRejected: CoreMetrics.Counter
+    public let chainHeight: CoreMetrics.Meter
+    public let theta: CoreMetrics.Meter
+    public let sessions: CoreMetrics.Meter
+    let rejected: [ShareRejection: CoreMetrics.Counter]
+    let selected: [ProofType: CoreMetrics.Counter]
+
+    /// Metrics registered in `registry` (a fresh one by default).
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var f = PrometheusMetricsFactory(registry: registry)
+        f.durationHistogramBuckets["animica_miner_submit_latency_seconds"] = [
+            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2),
+            .milliseconds(5), .milliseconds(10), .milliseconds(20), .milliseconds(50), .milliseconds(100),
+            .milliseconds(250), .seconds(1),
+        ]
+        factory = f
+        hashrateSharesPerSec = CoreMetrics.Meter(label: "animica_miner_hashrate_shares_per_sec", factory: f)
+        hashesPerSec = CoreMetrics.Meter(label: "animica_miner_hashes_per_sec", factory: f)
+        submitLatency = CoreMetrics.Timer(label: "animica_miner_submit_latency_seconds", factory: f)
+        sharesAccepted = CoreMetrics.Counter(label: "animica_miner_shares_accepted_total", factory: f)
+        blocksSealed = CoreMetrics.Counter(label: "animica_miner_blocks_sealed_total", factory: f)
+        blocksRejected = CoreMetrics.Counter(label: "animica_chain_blocks_rejected_total", factory: f)
+        chainHeight = CoreMetrics.Meter(label: "animica_chain_height", factory: f)
+        theta = CoreMetrics.Meter(label: "animica_chain_theta_micro", factory: f)
+        sessions = CoreMetrics.Meter(label: "animica_miner_connected_sessions", factory: f)
+        var r: [ShareRejection: CoreMetrics.Counter] = [:]
+        for c in ShareRejection.allCases {
+            r[c] = CoreMetrics.Counter(label: "animica_miner_shares_rejected_total", dimensions: [("reason", c.label)], factory: f)
+        }
+        rejected = r
+        var s: [ProofType: CoreMetrics.Counter] = [:]
+        for t in ProofType.allCases {
+            s[t] = CoreMetrics.Counter(label: "animica_miner_selected_proofs_total", dimensions: [("type", t.nullifierName)], factory: f)
+        }
+        selected = s
+    }
+
+    public func shareRejected(_ reason: ShareRejection) { rejected[reason]?.increment() }
+    public func proofSelected(_ type: ProofType) { selected[type]?.increment() }
+
+    /// Prometheus text exposition of every metric.
+    public func render() -> String { registry.emitToString() }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import MiningCore
+import Synchronization
+
+/// The built-in CPU miner: MiningCore's ``NonceScanner`` (midstate Keccak, one permutation per
+/// nonce, integer target compare) on `threads` threads, reporting a nonce whose draw meets the
+/// job's block target (`H ≥ Θ − Σψ`).
+///
+/// Thread `i` scans extranonce2 = `i` (extranonce1 = 0: solo). Only block hits are reported: at
+/// low Θ the share target `tShare(Θ, K)` is 0 and every nonce would be a share, so the share rate
+/// is derived instead — the expected shares among `n` hashes is `n · e^{−tShare}` exactly, since
+/// `P(H ≥ t) = e^{−t}` for the u-draw.
+public final class CPUMiner: Sendable {
+    final class State: Sendable {
+        let job = Mutex<(generation: UInt64, job: MiningJob, shareProbability: Double)?>(nil)
+        let solved = Atomic<UInt64>(0)
+        let idle = Atomic<Bool>(true)
+        let expectedShares = Mutex<(hashesAtSwitch: UInt64, shares: Double, probability: Double)>((0, 0, 0))
+    }
+
+    public let threads: Int
+    let scanner: NonceScanner
+    let state = State()
+
+    /// Starts `threads` scanning threads (idle until ``setJob(_:sharesPerBlock:)``). `onBlock` runs
+    /// on a scanning thread; keep it short (hand the nonce to the node asynchronously).
+    public init(threads: Int, onBlock: @escaping @Sendable (MiningJob, Nonce) -> Void) {
+        self.threads = max(1, threads)
+        let state = self.state
+        scanner = NonceScanner(configuration: .init(threads: self.threads, batchSize: 1024)) { event in
+            guard event.hit.isBlock, let cur = state.job.withLock({ $0 }), cur.generation == event.generation,
+                  state.solved.exchange(cur.generation, ordering: .relaxed) != cur.generation,
+                  let nonce = Nonce(bytes: event.hit.nonce) else { return }
+            onBlock(cur.job, nonce)
+        }
+    }
+
+    /// Nonces hashed so far (all threads).
+    public var hashCount: UInt64 { scanner.hashCount }
+
+    /// Expected shares (`H ≥ tShare(Θ, K)`) among the nonces hashed so far.
+    public var shareCount: UInt64 {
+        let h = scanner.hashCount
+        return state.expectedShares.withLock { s in UInt64(s.shares + Double(h &- s.hashesAtSwitch) * s.probability) }
+    }
+
+    /// Mines `job`, or pauses for nil (the threads then scan against no target).
+    public func setJob(_ job: MiningJob?, sharesPerBlock: Int64 = 16) {
+        let h = scanner.hashCount
+        guard let job else {
+            state.expectedShares.withLock { s in
+                s.shares += Double(h &- s.hashesAtSwitch) * s.probability
+                s = (h, s.shares, 0)
+            }
+            _ = try? scanner.submit(ScanWork(signBytes: HeaderTemplate.idleSignBytes, mixSeed: MixSeed.genesis, extranonce1: 0,
+                                             shareTarget: nil, blockTarget: nil))
+            state.job.withLock { $0 = nil }
+            return
+        }
+        let tShare = ShareTarget.tShare(thetaMicro: job.template.params.thetaMicro, k: sharesPerBlock)
+        let p = exp(-Double(tShare) / 1e6)
+        state.expectedShares.withLock { s in
+            s.shares += Double(h &- s.hashesAtSwitch) * s.probability
+            s = (h, s.shares, p)
+        }
+        // The template's fields are validated when it is built; ScanWork cannot fail on them.
+        guard let work = try? ScanWork(signBytes: job.template.signBytes, mixSeed: job.template.nonceDomain.mixSeed,
+                                       extranonce1: 0, shareTarget: nil, blockTarget: Threshold.X(t: job.blockTarget)) else { return }
+        // Publish the job before the scanner can report hits for its generation.
+        state.job.withLock { cur in
+            let generation = scanner.submit(work)
+            cur = (generation, job, p)
+        }
+    }
+
+    /// Stops the threads.
+    public func stop() {
+        _ = scanner.stop()
+    }
+}
+
+extension HeaderTemplate {
+    /// Sign-bytes of nothing: what the scanner hashes while the miner is paused.
+    static let idleSignBytes = [UInt8](repeating: 0, count: HeaderTemplate.signBytesCount)
+}

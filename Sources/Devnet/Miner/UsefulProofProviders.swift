@@ -1,0 +1,64 @@
+import Foundation
+import MiningCore
+import Verifiers
+
+/// Per-parent seeds for the dev providers: `SHA3-256("animica:devnet:<what>:v1" ‖ parentHash)`,
+/// so each block gets fresh work (and a fresh nullifier) that no earlier block could carry.
+enum DevSeeds {
+    static func seed(_ what: String, _ parent: BlockRecord) -> [UInt8] {
+        SHA3_256.hash(parts: [Array("animica:devnet:\(what):v1".utf8), parent.hash])
+    }
+}
+
+/// The dev AI provider (real OpenBLAS inference on a seeded integer MLP, trap rows recomputed
+/// by the verifier), with a job and traps derived from the parent hash.
+public struct AIProofProvider: ProofProvider {
+    public var provider: AIProvider
+    public var type: ProofType { .ai }
+
+    public init(provider: AIProvider = AIProvider(key: Ed25519.PrivateKey(devName: "ai-provider"),
+                                                  model: AIModel(modelId: "dev-mlp", seed: SHA3_256.hash(Array("model".utf8)),
+                                                                 layers: [16, 32, 8]))) {
+        self.provider = provider
+    }
+
+    public func proofs(parent: BlockRecord, config: ChainConfig) async throws -> [ProofEnvelope] {
+        [provider.prove(jobSeed: DevSeeds.seed("ai-job", parent), trapSeed: DevSeeds.seed("ai-traps", parent),
+                        chainId: config.chainId)]
+    }
+}
+
+/// The dev QPU (reversible trap circuits run classically with readout noise).
+public struct QuantumProofProvider: ProofProvider {
+    public var qpu: QuantumDevQPU
+    public var type: ProofType { .quantum }
+
+    public init(qpu: QuantumDevQPU = QuantumDevQPU(key: Ed25519.PrivateKey(devName: "quantum-provider"))) {
+        self.qpu = qpu
+    }
+
+    public func proofs(parent: BlockRecord, config: ChainConfig) async throws -> [ProofEnvelope] {
+        [qpu.prove(jobSeed: DevSeeds.seed("quantum-job", parent), trapSeed: DevSeeds.seed("quantum-traps", parent),
+                   chainId: config.chainId)]
+    }
+}
+
+/// The dev storage provider: a real sector file (`sector.bin` under the data directory),
+/// answering the heartbeat challenges of each new block (epoch = the block's height).
+public struct StorageProofProvider: ProofProvider {
+    public let provider: StorageProvider
+    public var type: ProofType { .storage }
+
+    /// Opens `path`, creating a sector of `leafCount` 4 KiB leaves if it does not exist yet.
+    public init(path: String, leafCount: Int = 256, key: Ed25519.PrivateKey = Ed25519.PrivateKey(devName: "storage-provider")) throws {
+        if FileManager.default.fileExists(atPath: path) {
+            provider = try StorageProvider.load(key: key, path: path)
+        } else {
+            provider = try StorageProvider.create(key: key, path: path, leafCount: leafCount, dataSeed: 1)
+        }
+    }
+
+    public func proofs(parent: BlockRecord, config: ChainConfig) async throws -> [ProofEnvelope] {
+        [try provider.prove(parentHash: parent.hash, epoch: parent.height + 1, challenges: 16, chainId: config.chainId)]
+    }
+}

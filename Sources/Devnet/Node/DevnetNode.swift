@@ -1,0 +1,340 @@
+import Foundation
+import Logging
+import MiningCore
+import Verifiers
+
+/// The devnet node: chain index + durable store + template/job issuer + share sealer.
+///
+/// Every block (sealed here or submitted) is validated by ``BlockValidator``, written to the
+/// ``BlockStore`` in one transaction and only then applied and announced, so whatever the node
+/// acknowledged is on disk. Jobs are rebuilt on every head change (cleanJobs), when local proofs
+/// arrive, and at least every `templateRefresh` on an unchanged head.
+public actor DevnetNode: WorkProvider {
+    public nonisolated let config: ChainConfig
+    public nonisolated let metrics: NodeMetrics
+    public nonisolated let options: NodeOptions
+    nonisolated let store: BlockStore
+    nonisolated let validator: BlockValidator
+    nonisolated let clockMs: @Sendable () -> UInt64
+    nonisolated let logger: Logger
+    nonisolated let providers: [any ProofProvider]
+    /// Distinguishes this run's template ids from an earlier run's.
+    nonisolated let runTag: String
+
+    var index: ChainIndex
+    /// Proofs for the current head, verified and priced.
+    var pool: [(envelope: ProofEnvelope, credit: CreditedProof)] = []
+    var pendingProviders = 0
+    var job: MiningJob?
+    var issued: [String: IssuedJob] = [:]
+    var issuedOrder: [String] = []
+    var shares: ShareValidator
+    var seq: UInt64 = 0
+    var nextSubscriber: UInt64 = 0
+    var jobSubscribers: [UInt64: AsyncStream<MiningJob>.Continuation] = [:]
+    var minerSubscribers: [UInt64: AsyncStream<MinerWork>.Continuation] = [:]
+    var chainSubscribers: [UInt64: AsyncStream<ChainEvent>.Continuation] = [:]
+    var tasks: [Task<Void, Never>] = []
+    var started = false
+
+    struct IssuedJob {
+        var job: MiningJob
+        var proofs: [ProofEnvelope]
+    }
+
+    /// Opens the store at `dataDir` and loads the chain (restart resumes from the stored blocks).
+    public init(config: ChainConfig = .devnet, dataDir: String, options: NodeOptions = NodeOptions(),
+                providers: [any ProofProvider] = [], metrics: NodeMetrics = NodeMetrics(),
+                logger: Logger = Logger(label: "devnet.node"),
+                clockMs: @escaping @Sendable () -> UInt64 = DevnetNode.wallClockMs) throws {
+        self.config = config
+        self.options = options
+        self.providers = providers
+        self.metrics = metrics
+        self.logger = logger
+        self.clockMs = clockMs
+        self.validator = BlockValidator(config: config)
+        self.store = try BlockStore(dataDir: dataDir, config: config)
+        let records = try store.allRecords()
+        var byBlock: [[UInt8]: [Nullifier]] = [:]
+        for n in try store.nullifiers(fromHeight: 0) {
+            if let v = try? Nullifier(bytes: n.nullifier) { byBlock[n.blockHash, default: []].append(v) }
+        }
+        self.index = ChainIndex(config: config, records: records, nullifiers: byBlock)
+        self.shares = ShareValidator(configuration: .init(jobTTL: options.jobTTL))
+        self.runTag = Hex.encode((0..<4).map { _ in UInt8.random(in: 0...255) }, prefix: false)
+        metrics.chainHeight.set(Int(index.head.height))
+        metrics.theta.set(Int(index.head.nextTheta))
+    }
+
+    /// Unix time in milliseconds.
+    public static let wallClockMs: @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) }
+
+    // MARK: - Lifecycle
+
+    /// Issues the first job (after the local proofs) and starts the template refresh loop.
+    public func start() {
+        guard !started else { return }
+        started = true
+        headChanged()
+        let refresh = options.templateRefresh
+        tasks.append(Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: refresh)
+                if Task.isCancelled { return }
+                await self?.refreshTemplate()
+            }
+        })
+    }
+
+    /// Stops background work and finishes every subscriber stream.
+    public func stop() {
+        for t in tasks { t.cancel() }
+        tasks = []
+        for c in jobSubscribers.values { c.finish() }
+        for c in minerSubscribers.values { c.finish() }
+        for c in chainSubscribers.values { c.finish() }
+        jobSubscribers = [:]
+        minerSubscribers = [:]
+        chainSubscribers = [:]
+    }
+
+    // MARK: - Chain queries
+
+    public var head: BlockRecord { index.head }
+    public func record(hash: [UInt8]) -> BlockRecord? { index.record(hash) }
+    public func record(atHeight h: UInt64) -> BlockRecord? { index.record(atHeight: h) }
+    public nonisolated func block(hash: [UInt8]) throws -> Block? { try store.block(hash: hash) }
+    /// Θ the next block must carry.
+    public var expectedTheta: Int64 { index.head.nextTheta }
+
+    // MARK: - Subscriptions
+
+    /// Accepted blocks, as they are applied.
+    public func chainEvents() -> AsyncStream<ChainEvent> {
+        let (stream, cont) = AsyncStream<ChainEvent>.makeStream(bufferingPolicy: .bufferingNewest(1024))
+        let id = nextSubscriber
+        nextSubscriber += 1
+        chainSubscribers[id] = cont
+        cont.onTermination = { [weak self] _ in Task { await self?.dropChainSubscriber(id) } }
+        return stream
+    }
+
+    /// Work for the built-in miner: every job, and `.idle` when the head moved.
+    public func minerWork() -> AsyncStream<MinerWork> {
+        let (stream, cont) = AsyncStream<MinerWork>.makeStream(bufferingPolicy: .bufferingNewest(4))
+        let id = nextSubscriber
+        nextSubscriber += 1
+        minerSubscribers[id] = cont
+        cont.yield(job.map(MinerWork.job) ?? .idle)
+        cont.onTermination = { [weak self] _ in Task { await self?.dropMinerSubscriber(id) } }
+        return stream
+    }
+
+    public func currentJob() -> MiningJob? { job }
+
+    public func jobUpdates() -> AsyncStream<MiningJob> {
+        let (stream, cont) = AsyncStream<MiningJob>.makeStream(bufferingPolicy: .bufferingNewest(8))
+        let id = nextSubscriber
+        nextSubscriber += 1
+        jobSubscribers[id] = cont
+        if let job { cont.yield(job) }
+        cont.onTermination = { [weak self] _ in Task { await self?.dropJobSubscriber(id) } }
+        return stream
+    }
+
+    func dropChainSubscriber(_ id: UInt64) { chainSubscribers[id] = nil }
+    func dropMinerSubscriber(_ id: UInt64) { minerSubscribers[id] = nil }
+    func dropJobSubscriber(_ id: UInt64) { jobSubscribers[id] = nil }
+
+    // MARK: - Shares and blocks
+
+    /// The share threshold of the current Θ (`tShare(Θ, K)`), for sessions without vardiff.
+    public func defaultShareTarget() -> Int64 {
+        ShareTarget.tShare(thetaMicro: job?.template.params.thetaMicro ?? index.head.nextTheta, k: config.sharesPerBlock)
+    }
+
+    /// Full share check; the u-draw runs off the actor. A share meeting the job's block target
+    /// seals a block; if that block fails validation the share still counts, as not a block.
+    public nonisolated func submitShare(_ share: ShareSubmission) async -> Result<AcceptedShare, ShareRejection> {
+        let start = ContinuousClock.now
+        defer { metrics.submitLatency.recordNanoseconds(Int64((ContinuousClock.now - start) / .nanoseconds(1))) }
+        let admitted = await admit(share)
+        let result = admitted.flatMap(ShareValidator.check)
+        switch result {
+        case .failure(let r):
+            metrics.shareRejected(r)
+            return .failure(r)
+        case .success(let accepted):
+            metrics.sharesAccepted.increment()
+            guard accepted.isBlock else { return .success(accepted) }
+            switch await seal(jobId: share.jobId, nonce: share.nonce) {
+            case .success(let r): return .success(AcceptedShare(h: accepted.h, isBlock: true, blockHash: r.hash))
+            case .failure: return .success(AcceptedShare(h: accepted.h, isBlock: false, blockHash: nil))
+            }
+        }
+    }
+
+    func admit(_ share: ShareSubmission) -> Result<ShareValidator.AdmittedShare, ShareRejection> {
+        // A job for another parent can no longer extend the head.
+        guard let issuedJob = issued[share.jobId], issuedJob.job.template.parentHash == index.head.hash else {
+            return .failure(.staleJob)
+        }
+        return shares.admit(share, now: .now)
+    }
+
+    /// Builds the block of a job and a nonce and accepts it.
+    func seal(jobId: String, nonce: Nonce) -> Result<BlockRecord, BlockRejection> {
+        guard let j = issued[jobId] else { return .failure(.unknownParent(parentHash: "(job \(jobId) expired)")) }
+        let block = Block(header: j.job.template, nonce: nonce, proofs: j.proofs)
+        return accept(block, sealedHere: true)
+    }
+
+    /// Validates, stores and applies a block (from a share or `miner_submitBlock`).
+    public func submitBlock(_ block: Block) -> Result<BlockRecord, BlockRejection> {
+        accept(block, sealedHere: false)
+    }
+
+    func accept(_ block: Block, sealedHere: Bool) -> Result<BlockRecord, BlockRejection> {
+        let hash = block.hash
+        guard index.record(hash) == nil else { return .failure(.duplicate) }
+        guard let ctx = index.parentContext(block.header.parentHash) else {
+            return .failure(.unknownParent(parentHash: Hex.encode(block.header.parentHash)))
+        }
+        let validated: ValidatedBlock
+        switch validator.validate(block, ctx, nowMs: clockMs()) {
+        case .failure(let r):
+            metrics.blocksRejected.increment()
+            logger.warning("block rejected", metadata: ["height": "\(block.height)", "reason": "\(r)"])
+            return .failure(r)
+        case .success(let v): validated = v
+        }
+        let becomesHead = index.wouldBecomeHead(validated.record)
+        do {
+            try store.append(validated, makeHead: becomesHead)
+        } catch {
+            logger.error("block store write failed", metadata: ["error": "\(error)"])
+            return .failure(.badField(field: "(store)", expected: "a writable data-dir: \(error)"))
+        }
+        index.add(validated.record, nullifiers: validated.proofs.map(\.nullifier))
+        if sealedHere { metrics.blocksSealed.increment() }
+        for p in validated.proofs { metrics.proofSelected(p.type) }
+        let event = ChainEvent(record: validated.record, proofs: validated.proofs, isHead: becomesHead, sealedHere: sealedHere)
+        for c in chainSubscribers.values { c.yield(event) }
+        if becomesHead { headChanged() }
+        return .success(validated.record)
+    }
+
+    /// Local proofs for the current head arrived.
+    public func addProofs(_ envelopes: [ProofEnvelope], parentHash: [UInt8]) {
+        if poolProofs(envelopes, parentHash: parentHash) > 0, job != nil { issueJob(clean: false) }
+    }
+
+    /// Verifies and prices proofs into the pool; returns how many were added.
+    func poolProofs(_ envelopes: [ProofEnvelope], parentHash: [UInt8]) -> Int {
+        guard parentHash == index.head.hash, let ctx = index.parentContext(parentHash) else { return 0 }
+        var added = 0
+        for e in envelopes where !pool.contains(where: { $0.envelope.nullifier == e.nullifier }) {
+            switch validator.credit([e], ctx) {
+            case .success(let c):
+                pool.append((e, c[0]))
+                added += 1
+            case .failure(let r):
+                logger.warning("local proof refused", metadata: ["type": "\(e.type.wireId)", "reason": "\(r)"])
+            }
+        }
+        return added
+    }
+
+    // MARK: - Jobs
+
+    func headChanged() {
+        let head = index.head
+        metrics.chainHeight.set(Int(head.height))
+        metrics.theta.set(Int(head.nextTheta))
+        pool = []
+        job = nil
+        for c in minerSubscribers.values { c.yield(.idle) }
+        guard !providers.isEmpty else {
+            issueJob(clean: true)
+            return
+        }
+        pendingProviders = providers.count
+        let config = self.config
+        for p in providers {
+            tasks.append(Task.detached { [weak self] in
+                let envelopes: [ProofEnvelope]
+                do { envelopes = try await p.proofs(parent: head, config: config) } catch {
+                    self?.logger.warning("proof provider failed", metadata: ["type": "\(p.type.wireId)", "error": "\(error)"])
+                    envelopes = []
+                }
+                await self?.providerFinished(envelopes, parentHash: head.hash)
+            })
+        }
+        let deadline = options.proofDeadline
+        tasks.append(Task { [weak self] in
+            try? await Task.sleep(for: deadline)
+            await self?.proofDeadlinePassed(parentHash: head.hash)
+        })
+        tasks.removeAll { $0.isCancelled }
+    }
+
+    func providerFinished(_ envelopes: [ProofEnvelope], parentHash: [UInt8]) {
+        guard parentHash == index.head.hash else { return }
+        pendingProviders -= 1
+        let added = poolProofs(envelopes, parentHash: parentHash)
+        if job == nil {
+            if pendingProviders <= 0 { issueJob(clean: true) }
+        } else if added > 0 {
+            issueJob(clean: false)
+        }
+    }
+
+    func proofDeadlinePassed(parentHash: [UInt8]) {
+        guard parentHash == index.head.hash, job == nil else { return }
+        logger.info("issuing work without the slow proofs", metadata: ["pending": "\(pendingProviders)"])
+        issueJob(clean: true)
+    }
+
+    func refreshTemplate() {
+        guard job != nil else { return }
+        issueJob(clean: false)
+    }
+
+    /// Builds a job for the current head from the proof pool.
+    func issueJob(clean: Bool) {
+        let parent = index.head
+        guard let ctx = index.parentContext(parent.hash) else { return }
+        let theta = parent.nextTheta
+        let candidates = pool.map {
+            SelectionCandidate(type: $0.envelope.type, psiAdjMicro: $0.credit.psiAdjMicro, nullifier: $0.envelope.nullifier,
+                               sizeBytes: Int64($0.envelope.canonicalBody.count))
+        }
+        let selection = ProofSelector(policy: config.policy).select(candidates, thetaMicro: theta) {
+            (try? Nullifier(bytes: $0)).map(ctx.isNullifierSeen) ?? true
+        }
+        var chosen = selection.chosen.map { pool[$0].envelope }
+        var psi: Int64 = 0
+        switch validator.credit(chosen, ctx) {
+        case .success(let c): psi = c.reduce(0) { $0 + $1.creditedMicro }
+        case .failure(let r):
+            logger.warning("selected proofs do not validate together; mining without them", metadata: ["reason": "\(r)"])
+            chosen = []
+        }
+        seq += 1
+        let header = TemplateBuilder.header(config: config, ctx: ctx, proofs: chosen, time: clockMs(),
+                                            coinbase: options.coinbase, templateId: "\(runTag)-\(seq)")
+        let newJob = MiningJob(template: header, blockTarget: max(0, theta - psi), cleanJobs: clean,
+                               proofHints: chosen.map(\.type.nullifierName))
+        job = newJob
+        issued[newJob.jobId] = IssuedJob(job: newJob, proofs: chosen)
+        issuedOrder.append(newJob.jobId)
+        if issuedOrder.count > 32 { issued[issuedOrder.removeFirst()] = nil }
+        shares.add(newJob, now: .now)
+        for c in jobSubscribers.values { c.yield(newJob) }
+        for c in minerSubscribers.values { c.yield(.job(newJob)) }
+    }
+
+    /// The template JSON of a job the node issued (HashShare verification), if still known.
+    public func template(jobId: String) -> HeaderTemplate? { issued[jobId]?.job.template }
+}

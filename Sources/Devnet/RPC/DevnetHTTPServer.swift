@@ -1,0 +1,95 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import MiningCore
+import NIOCore
+import ServiceLifecycle
+
+/// The node's HTTP server (Hummingbird 2): `POST /rpc` (JSON-RPC 2.0), `GET /openrpc`,
+/// `GET /metrics` (Prometheus text) and the WebSocket getwork endpoint `/ws`.
+public enum DevnetHTTPServer {
+    public typealias Context = BasicWebSocketRequestContext
+
+    /// The router with every route.
+    public static func makeRouter(rpc: DevnetRPC) -> Router<Context> {
+        let router = Router(context: Context.self)
+        router.post("/rpc") { request, _ -> Response in
+            var request = request
+            let reply: JSONValue
+            do {
+                let body = try await request.collectBody(upTo: 1 << 20)
+                reply = await rpc.handle(Data(buffer: body))
+            } catch {
+                reply = RPCResponse.error(.null, .invalidRequest("request body too large or unreadable"))
+            }
+            return json(reply)
+        }
+        router.get("/openrpc") { _, _ -> Response in json(OpenRPC.document) }
+        router.get("/metrics") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(string: rpc.node.metrics.render())))
+        }
+        router.ws("/ws") { inbound, outbound, _ in
+            let session = GetworkSession(rpc: rpc)
+            defer { session.close() }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await text in session.pushes { try await outbound.write(.text(text)) }
+                }
+                for try await message in inbound.messages(maxSize: 64 * 1024) {
+                    let reply: String
+                    switch message {
+                    case .text(let s): reply = await session.handle(s)
+                    case .binary(let b): reply = await session.handle(String(buffer: b))
+                    }
+                    try await outbound.write(.text(reply))
+                }
+                session.close()
+                group.cancelAll()
+            }
+        }
+        return router
+    }
+
+    /// The application listening on `host:port` (port 0 picks a free one; `onRunning` gets the
+    /// bound port).
+    public static func makeApplication(rpc: DevnetRPC, host: String, port: Int, logger: Logger,
+                                       onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = makeRouter(rpc: rpc)
+        return Application(router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
+                           configuration: .init(address: .hostname(host, port: port), serverName: "poies-devnet"),
+                           onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+                           logger: logger)
+    }
+
+    static func json(_ v: JSONValue) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(string: v.canonical)))
+    }
+}
+
+/// A running server that can be shut down gracefully (open WebSocket sessions get `grace` to
+/// finish before they are cancelled).
+public final class RunningHTTPServer: Sendable {
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+
+    /// Starts `app` in its own service group (no signal handling: the caller owns signals).
+    public init(_ app: some ApplicationProtocol, logger: Logger) {
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        self.group = group
+        task = Task { try await group.run() }
+    }
+
+    public func shutdown(grace: Duration = .seconds(2)) async {
+        await group.triggerGracefulShutdown()
+        let task = self.task
+        let timer = Task {
+            try await Task.sleep(for: grace)
+            task.cancel()
+        }
+        _ = await task.result
+        timer.cancel()
+    }
+}

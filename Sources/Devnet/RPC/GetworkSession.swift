@@ -1,0 +1,99 @@
+import Foundation
+import MiningCore
+import Synchronization
+
+/// One WebSocket getwork connection (spec §9): `miner_subscribe ["newWork"]`, `miner_getWork`,
+/// `miner_submitShare`, plus the chain methods. Transport-free: the `/ws` route feeds it text
+/// frames and writes its replies and ``pushes``; tests drive it directly.
+public final class GetworkSession: Sendable {
+    /// Per-session values the RPC methods read.
+    public actor State {
+        public let extranonce1: UInt32?
+        /// The session's share threshold; nil = the node's `tShare(Θ, K)`.
+        public var tShareMicro: Int64?
+        public var worker: String
+        public var subscription: String?
+
+        init(extranonce1: UInt32, worker: String) {
+            self.extranonce1 = extranonce1
+            self.worker = worker
+        }
+
+        func subscribe(_ id: String) -> Bool {
+            guard subscription == nil else { return false }
+            subscription = id
+            return true
+        }
+    }
+
+    public let rpc: DevnetRPC
+    public let state: State
+    /// Server → client messages (`miner.newWork` notifications), already serialised.
+    public let pushes: AsyncStream<String>
+    let pushContinuation: AsyncStream<String>.Continuation
+    let pushTask = Mutex<Task<Void, Never>?>(nil)
+    static let nextExtranonce = Atomic<UInt32>(0)
+
+    /// A session with the next free extranonce1. WebSocket sessions use the upper half of the
+    /// extranonce1 space (high bit set) so they never collide with Stratum sessions (lower half)
+    /// or the solo miner (0).
+    public init(rpc: DevnetRPC) {
+        self.rpc = rpc
+        let n = Self.nextExtranonce.add(1, ordering: .relaxed).newValue
+        state = State(extranonce1: 0x8000_0000 | (n & 0x7fff_ffff), worker: "ws")
+        (pushes, pushContinuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(16))
+        rpc.node.metrics.sessions.increment()
+    }
+
+    /// Ends the session (stops the job pushes).
+    public func close() {
+        pushTask.withLock { $0?.cancel(); $0 = nil }
+        pushContinuation.finish()
+        rpc.node.metrics.sessions.decrement()
+    }
+
+    /// Answers one text frame with one reply (always a JSON-RPC response).
+    public func handle(_ text: String) async -> String {
+        let reply: JSONValue
+        switch RPCRequest.parse(Data(text.utf8)) {
+        case .failure(let e): reply = RPCResponse.error(e.id, e.error)
+        case .success(let req):
+            switch await call(req) {
+            case .success(let r): reply = RPCResponse.result(req.id, r)
+            case .failure(let e): reply = RPCResponse.error(req.id, e)
+            }
+        }
+        return reply.canonical
+    }
+
+    func call(_ req: RPCRequest) async -> Result<JSONValue, RPCError> {
+        switch req.method {
+        case "miner_subscribe":
+            guard req.params == [.string("newWork")] else { return .failure(.invalidParams("expected [\"newWork\"]")) }
+            let id = Hex.encode((0..<8).map { _ in UInt8.random(in: 0...255) })
+            let e1 = String(format: "0x%08x", state.extranonce1 ?? 0)
+            guard await state.subscribe(id) else {
+                return .success(["subscription": .string(await state.subscription ?? id), "extranonce1": .string(e1)])
+            }
+            let node = rpc.node, cont = pushContinuation
+            let state = self.state
+            pushTask.withLock {
+                $0 = Task {
+                    for await job in await node.jobUpdates() {
+                        let t = await state.tShareMicro ?? ShareTarget.tShare(thetaMicro: job.template.params.thetaMicro,
+                                                                               k: node.config.sharesPerBlock)
+                        cont.yield(RPCResponse.notification("miner.newWork", [DevnetRPC.work(job, tShareMicro: t)]).canonical)
+                    }
+                }
+            }
+            return .success(["subscription": .string(id), "extranonce1": .string(e1)])
+        case "miner_submitShare":
+            guard await state.subscription != nil else { return .failure(.share(.notSubscribed)) }
+            return await rpc.call(req, session: state)
+        case "miner_submitBlock":
+            return .failure(.unknownMethod(req.method))
+        default:
+            return await rpc.call(req, session: state)
+        }
+    }
+}

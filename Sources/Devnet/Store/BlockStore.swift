@@ -1,0 +1,169 @@
+import Foundation
+import GRDB
+import MiningCore
+import Verifiers
+
+/// Why the block store could not be opened or written.
+public enum BlockStoreError: Error, CustomStringConvertible {
+    /// The data directory belongs to another chain (chainId or genesis differ).
+    case wrongChain(dataDir: String, stored: String, expected: String)
+    /// A stored row could not be read back (a corrupted or foreign database).
+    case corrupt(String)
+
+    public var description: String {
+        switch self {
+        case .wrongChain(let d, let s, let e):
+            return "data-dir \(d) holds chain \(s), not \(e); use another --data-dir"
+        case .corrupt(let m): return "the block store is corrupt: \(m)"
+        }
+    }
+}
+
+/// The node's blocks in SQLite (GRDB), WAL mode with `synchronous = FULL`: a block, its proofs
+/// and the nullifiers it records are written in ONE transaction together with the new head, so a
+/// block the node has acknowledged survives any crash, and a half-written block never appears.
+public final class BlockStore: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) `dataDir/chain.sqlite` for `config`'s chain and stores genesis.
+    public init(dataDir: String, config: ChainConfig) throws {
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        path = (dataDir as NSString).appendingPathComponent("chain.sqlite")
+        var c = Configuration()
+        c.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        c.busyMode = .timeout(10)
+        pool = try DatabasePool(path: path, configuration: c)
+        try Self.migrator.migrate(pool)
+        let genesis = config.genesis
+        let chain = "chainId \(config.chainId) genesis \(Hex.encode(genesis.hash))"
+        try pool.write { db in
+            if let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'chain'") {
+                guard stored == chain else { throw BlockStoreError.wrongChain(dataDir: dataDir, stored: stored, expected: chain) }
+                return
+            }
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('chain', ?)", arguments: [chain])
+            try Self.insert(ValidatedBlock(block: genesis, record: .genesis(config), proofs: []), db: db)
+            try Self.setHead(genesis.hash, db: db)
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE blocks (
+                    hash BLOB PRIMARY KEY, height INTEGER NOT NULL, parentHash BLOB NOT NULL,
+                    time INTEGER NOT NULL, mixSeed BLOB NOT NULL, thetaMicro INTEGER NOT NULL,
+                    retargetTheta INTEGER NOT NULL, retargetEma REAL NOT NULL, h INTEGER NOT NULL,
+                    psiMicro INTEGER NOT NULL, cumulativeScore INTEGER NOT NULL, proofTypes TEXT NOT NULL,
+                    body TEXT NOT NULL);
+                CREATE INDEX blocks_height ON blocks(height);
+                CREATE TABLE proofs (
+                    blockHash BLOB NOT NULL REFERENCES blocks(hash), idx INTEGER NOT NULL, typeId TEXT NOT NULL,
+                    nullifier BLOB NOT NULL, psiAdjMicro INTEGER NOT NULL, creditedMicro INTEGER NOT NULL,
+                    body TEXT NOT NULL, PRIMARY KEY (blockHash, idx));
+                CREATE TABLE nullifiers (
+                    nullifier BLOB NOT NULL, height INTEGER NOT NULL, blockHash BLOB NOT NULL REFERENCES blocks(hash),
+                    PRIMARY KEY (nullifier, blockHash));
+                CREATE INDEX nullifiers_height ON nullifiers(height);
+                """)
+        }
+        return m
+    }
+
+    /// Writes `block` with its proofs and nullifiers, and moves the head to it when `makeHead`,
+    /// in one transaction. Returns after the commit is durable.
+    public func append(_ block: ValidatedBlock, makeHead: Bool) throws {
+        try pool.write { db in
+            try Self.insert(block, db: db)
+            if makeHead { try Self.setHead(block.record.hash, db: db) }
+        }
+    }
+
+    /// Moves the head (after a reorg to a stored block).
+    public func setHead(_ hash: [UInt8]) throws {
+        try pool.write { db in try Self.setHead(hash, db: db) }
+    }
+
+    static func setHead(_ hash: [UInt8], db: Database) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('head', ?)", arguments: [Hex.encode(hash)])
+    }
+
+    static func insert(_ v: ValidatedBlock, db: Database) throws {
+        let r = v.record
+        try db.execute(sql: """
+            INSERT INTO blocks(hash, height, parentHash, time, mixSeed, thetaMicro, retargetTheta, retargetEma, h,
+                               psiMicro, cumulativeScore, proofTypes, body)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [Data(r.hash), Int64(r.height), Data(r.parentHash), Int64(r.time), Data(r.mixSeed),
+                             r.thetaMicro, r.retarget.theta, r.retarget.ema, r.h, r.psiMicro, r.cumulativeScore,
+                             r.proofTypes.map(\.wireId).joined(separator: ","), v.block.json.canonical])
+        for (i, p) in v.block.proofs.enumerated() {
+            let c = v.proofs[i]
+            try db.execute(sql: """
+                INSERT INTO proofs(blockHash, idx, typeId, nullifier, psiAdjMicro, creditedMicro, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [Data(r.hash), i, p.type.wireId, Data(p.nullifier), c.psiAdjMicro, c.creditedMicro,
+                                 p.body.canonical])
+            try db.execute(sql: "INSERT OR IGNORE INTO nullifiers(nullifier, height, blockHash) VALUES (?, ?, ?)",
+                           arguments: [Data(p.nullifier), Int64(r.height), Data(r.hash)])
+        }
+    }
+
+    /// The stored head hash.
+    public func headHash() throws -> [UInt8] {
+        try pool.read { db in
+            guard let s = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'head'"),
+                  let b = try? Hex.decode(s, bytes: 32) else { throw BlockStoreError.corrupt("no head") }
+            return b
+        }
+    }
+
+    /// Every block record (for the in-memory index), in height order.
+    public func allRecords() throws -> [BlockRecord] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM blocks ORDER BY height, hash").map(Self.record)
+        }
+    }
+
+    /// The block with `hash`.
+    public func block(hash: [UInt8]) throws -> Block? {
+        try pool.read { db in
+            guard let body = try String.fetchOne(db, sql: "SELECT body FROM blocks WHERE hash = ?", arguments: [Data(hash)]) else {
+                return nil
+            }
+            do {
+                let json = try JSONDecoder().decode(JSONValue.self, from: Data(body.utf8))
+                return try Block(json: json)
+            } catch {
+                throw BlockStoreError.corrupt("block \(Hex.encode(hash)): \(error)")
+            }
+        }
+    }
+
+    /// Nullifiers with the hash of the block that recorded them, for heights `≥ fromHeight`.
+    public func nullifiers(fromHeight: UInt64) throws -> [(nullifier: [UInt8], height: UInt64, blockHash: [UInt8])] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT nullifier, height, blockHash FROM nullifiers WHERE height >= ?",
+                             arguments: [Int64(fromHeight)]).map {
+                (Array($0["nullifier"] as Data), UInt64($0["height"] as Int64), Array($0["blockHash"] as Data))
+            }
+        }
+    }
+
+    static func record(_ row: Row) throws -> BlockRecord {
+        let types = (row["proofTypes"] as String).split(separator: ",").map { s -> ProofType in
+            ProofType(wireId: String(s)) ?? .hashShare
+        }
+        return BlockRecord(
+            hash: Array(row["hash"] as Data), height: UInt64(row["height"] as Int64),
+            parentHash: Array(row["parentHash"] as Data), time: UInt64(row["time"] as Int64),
+            mixSeed: Array(row["mixSeed"] as Data), thetaMicro: row["thetaMicro"],
+            retarget: .init(theta: row["retargetTheta"], ema: row["retargetEma"]), h: row["h"],
+            psiMicro: row["psiMicro"], cumulativeScore: row["cumulativeScore"], proofTypes: types)
+    }
+}

@@ -1,0 +1,297 @@
+import ArgumentParser
+import Devnet
+import Dispatch
+import Foundation
+import Logging
+import MiningCore
+import Verifiers
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `simctl mine`: runs a devnet node with the built-in CPU miner, JSON-RPC/WebSocket getwork
+/// and Prometheus metrics. Every flag has an environment variable (the flag wins).
+struct Mine: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mine",
+        abstract: "Run a devnet node and mine blocks locally (CPU miner + local proofs).",
+        discussion: """
+            Blocks are validated in full, stored in SQLite under --data-dir (one transaction per \
+            block) and printed as one JSON line each once they are durable ({"event":"block",…}); \
+            a human-readable log goes to stderr. A restart resumes from the stored head. \
+            SIGINT/SIGTERM stop cleanly.
+
+            Environment variables (used when the flag is absent): DATA_DIR, MINER_THREADS, \
+            MINER_PROOFS, RPC_LISTEN, STRATUM_LISTEN, TEMPLATE_REFRESH, CHAIN_ID, MINER_CONNECT, \
+            MINER_BLOCKS, MINER_VDF_T, MINER_COINBASE, LOG_LEVEL.
+
+            Endpoints on --rpc: POST /rpc (JSON-RPC 2.0), GET /openrpc, GET /metrics, WebSocket /ws.
+            """
+    )
+
+    @Option(name: .customLong("data-dir"), help: "Chain database directory (env DATA_DIR; default ./devnet-data).")
+    var dataDir: String?
+
+    @Option(help: "CPU miner threads; 0 = do not mine locally (env MINER_THREADS; default: all cores).")
+    var threads: Int?
+
+    @Option(help: "Local proofs to attach, comma-separated from ai, quantum, storage, vdf, or none (env MINER_PROOFS; default ai,vdf).")
+    var proofs: String?
+
+    @Option(help: "JSON-RPC/WebSocket/metrics listen address HOST:PORT, or off (env RPC_LISTEN; default 127.0.0.1:8545).")
+    var rpc: String?
+
+    @Option(help: "Stratum listen address HOST:PORT, or off (env STRATUM_LISTEN; default off).")
+    var stratum: String?
+
+    @Option(name: .customLong("template-refresh"), help: "Seconds between template refreshes on an unchanged head (env TEMPLATE_REFRESH; default 5).")
+    var templateRefresh: Double?
+
+    @Option(name: .customLong("chain-id"), help: "Chain id (env CHAIN_ID; default 1337).")
+    var chainId: UInt32?
+
+    @Option(help: "Mine for another node: stratum+tcp://HOST:PORT or ws://HOST:PORT/ws (env MINER_CONNECT).")
+    var connect: String?
+
+    @Option(help: "Stop after this many new blocks (env MINER_BLOCKS; default: run until stopped).")
+    var blocks: Int?
+
+    @Option(name: .customLong("vdf-t"), help: "VDF squarings per block proof, 256 … vdfMaxT (env MINER_VDF_T; default 4096).")
+    var vdfT: UInt64?
+
+    @Option(help: "Coinbase text of the templates (env MINER_COINBASE; default devnet-miner).")
+    var coinbase: String?
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        func pick<T>(_ flag: T?, _ name: String, _ envName: String, _ parse: (String) -> T?, _ expected: String, _ def: T) throws -> T {
+            if let flag { return flag }
+            guard let raw = env[envName], !raw.isEmpty else { return def }
+            guard let v = parse(raw) else { throw CLI.fail("\(envName) (--\(name))", "expected \(expected), got '\(raw)'") }
+            return v
+        }
+        let dataDir = try pick(self.dataDir, "data-dir", "DATA_DIR", { $0 }, "a directory", "./devnet-data")
+        let threads = try pick(self.threads, "threads", "MINER_THREADS", { Int($0) }, "an integer ≥ 0",
+                               ProcessInfo.processInfo.activeProcessorCount)
+        guard threads >= 0 else { throw CLI.fail("--threads", "expected an integer ≥ 0, got \(threads)") }
+        let proofs = try pick(self.proofs, "proofs", "MINER_PROOFS", { $0 }, "a list", "ai,vdf")
+        let rpc = try pick(self.rpc, "rpc", "RPC_LISTEN", { $0 }, "HOST:PORT", "127.0.0.1:8545")
+        let stratum = try pick(self.stratum, "stratum", "STRATUM_LISTEN", { $0 }, "HOST:PORT", "off")
+        let refresh = try pick(self.templateRefresh, "template-refresh", "TEMPLATE_REFRESH", { Double($0) }, "seconds", 5)
+        guard refresh.isFinite, refresh > 0, refresh <= 3600 else { throw CLI.fail("--template-refresh", "expected seconds in (0, 3600], got \(refresh)") }
+        let chainId = try pick(self.chainId, "chain-id", "CHAIN_ID", { UInt32($0) }, "a u32", 1337)
+        let connect = try pick(self.connect, "connect", "MINER_CONNECT", { $0 }, "a URL", "")
+        let blocks = try pick(self.blocks, "blocks", "MINER_BLOCKS", { Int($0) }, "an integer ≥ 0", -1)
+        let vdfT = try pick(self.vdfT, "vdf-t", "MINER_VDF_T", { UInt64($0) }, "an integer", 4096)
+        let coinbase = try pick(self.coinbase, "coinbase", "MINER_COINBASE", { $0 }, "text", "devnet-miner")
+
+        var providers: [any ProofProvider] = []
+        for name in proofs.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !name.isEmpty {
+            switch name {
+            case "none": continue
+            case "vdf":
+                guard vdfT >= Wesolowski.minT, vdfT <= UInt64(Policy.devnet.vdfMaxT) else {
+                    throw CLI.fail("--vdf-t", "expected \(Wesolowski.minT) … \(Policy.devnet.vdfMaxT), got \(vdfT)")
+                }
+                providers.append(VDFProofProvider(T: vdfT))
+            case "ai": providers.append(AIProofProvider())
+            case "quantum": providers.append(QuantumProofProvider())
+            case "storage":
+                let path = (dataDir as NSString).appendingPathComponent("sector.bin")
+                do {
+                    try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+                    providers.append(try StorageProofProvider(path: path))
+                } catch {
+                    throw CLI.fail("--proofs", "storage needs a sector file at \(path): \(error)")
+                }
+            default:
+                throw CLI.fail("--proofs", "expected a comma-separated list of ai, quantum, storage, vdf, or none; got '\(name)'")
+            }
+        }
+        if !connect.isEmpty {
+            guard (try? ExternalMiner.Endpoint(url: connect)) != nil else {
+                throw CLI.fail("--connect", "expected stratum+tcp://HOST:PORT or ws://HOST:PORT/ws, got '\(connect)'")
+            }
+            try await Self.runClient(url: connect, threads: max(1, threads))
+            return
+        }
+        var stratumAddress: (String, Int)?
+        if stratum != "off" {
+            guard let a = Self.hostPort(stratum) else { throw CLI.fail("--stratum", "expected HOST:PORT (port 0…65535) or off, got '\(stratum)'") }
+            stratumAddress = a
+        }
+        var rpcAddress: (String, Int)?
+        if rpc != "off" {
+            guard let a = Self.hostPort(rpc) else { throw CLI.fail("--rpc", "expected HOST:PORT (port 0…65535) or off, got '\(rpc)'") }
+            rpcAddress = a
+        }
+
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = env["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            return h
+        }
+        let logger = Logger(label: "simctl.mine")
+        var config = ChainConfig.devnet
+        config.chainId = chainId
+        let node: DevnetNode
+        do {
+            node = try DevnetNode(config: config, dataDir: dataDir,
+                                  options: NodeOptions(coinbase: coinbase, templateRefresh: .milliseconds(Int64(refresh * 1000))),
+                                  providers: providers, logger: Logger(label: "devnet.node"))
+        } catch {
+            throw CLI.fail("--data-dir", "cannot open the chain database in '\(dataDir)': \(error)")
+        }
+        let head = await node.head
+        CLI.printJSON(["event": "start", "chainId": .int(Int64(chainId)), "dataDir": .string(dataDir),
+                       "height": .int(Int64(head.height)), "head": .string(Hex.encode(head.hash)),
+                       "thetaMicro": .int(head.nextTheta), "threads": .int(Int64(threads)),
+                       "proofs": .array(providers.map { .string($0.type.nullifierName) })])
+        fflush(nil)
+        logger.info("devnet node started", metadata: ["height": "\(head.height)", "dataDir": "\(dataDir)", "threads": "\(threads)"])
+
+        let events = await node.chainEvents()
+        await node.start()
+        let miner = threads > 0 ? LocalMiner(node: node, threads: threads) : nil
+
+        var server: RunningHTTPServer?
+        if let (host, port) = rpcAddress {
+            let rpcLogger = Logger(label: "devnet.rpc")
+            let app = DevnetHTTPServer.makeApplication(rpc: DevnetRPC(node: node), host: host, port: port, logger: rpcLogger) { bound in
+                CLI.printJSON(["event": "listening", "rpc": .string("http://\(host):\(bound)/rpc"), "ws": .string("ws://\(host):\(bound)/ws"),
+                               "metrics": .string("http://\(host):\(bound)/metrics")])
+                fflush(nil)
+            }
+            server = RunningHTTPServer(app, logger: rpcLogger)
+        }
+        var stratumServer: StratumServer?
+        if let (host, port) = stratumAddress {
+            do {
+                stratumServer = try await StratumServer.bind(
+                    provider: node, configuration: .init(host: host, port: port),
+                    metrics: StratumMetrics(factory: node.metrics.factory), logger: Logger(label: "devnet.stratum"))
+            } catch {
+                throw CLI.fail("--stratum", "cannot listen on \(host):\(port): \(error)")
+            }
+            CLI.printJSON(["event": "listening", "stratum": .string("stratum+tcp://\(host):\(stratumServer!.localAddress.port ?? port)")])
+            fflush(nil)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            if let stratumServer {
+                group.addTask {
+                    do { try await stratumServer.run() } catch is CancellationError {} catch { logger.error("stratum server stopped", metadata: ["error": "\(error)"]) }
+                    await Self.waitForSignal()  // keep running until stopped
+                }
+            }
+            group.addTask {
+                var mined = 0
+                var lastTime = head.time
+                for await e in events where e.isHead {
+                    let r = e.record
+                    let interval = r.height > 1 && r.time >= lastTime ? Int64(r.time - lastTime) : 0
+                    lastTime = r.time
+                    CLI.printJSON(["event": "block", "height": .int(Int64(r.height)), "hash": .string(Hex.encode(r.hash)),
+                                   "thetaMicro": .int(r.thetaMicro), "hMicro": .int(r.h), "psiMicro": .int(r.psiMicro),
+                                   "proofs": .array(r.proofTypes.map { .string($0.nullifierName) }), "intervalMs": .int(interval),
+                                   "sealedHere": .bool(e.sealedHere)])
+                    fflush(nil)
+                    logger.info("block \(r.height) \(Hex.encode(r.hash.prefix(6)))… Θ=\(Self.nats(r.thetaMicro)) H=\(Self.nats(r.h)) Σψ=\(Self.nats(r.psiMicro)) proofs=[\(r.proofTypes.map(\.nullifierName).joined(separator: ","))] +\(interval)ms")
+                    mined += 1
+                    if blocks >= 0, mined >= blocks { return }
+                }
+            }
+            group.addTask {
+                let signal = await Self.waitForSignal()
+                if signal != "cancel" { logger.info("received \(signal), stopping") }
+            }
+            if blocks != 0 { _ = await group.next() }
+            group.cancelAll()
+        }
+        miner?.stop()
+        await server?.shutdown()
+        await node.stop()
+        let final = await node.head
+        CLI.printJSON(["event": "stop", "height": .int(Int64(final.height)), "head": .string(Hex.encode(final.hash))])
+        fflush(nil)
+    }
+
+    /// Client mode: the CPU miner works for the node at `url`; one JSON line per event.
+    static func runClient(url: String, threads: Int) async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    try await ExternalMiner.run(url: url, threads: threads) { e in
+                        switch e {
+                        case .connected(let e1):
+                            CLI.printJSON(["event": "connected", "url": .string(url), "extranonce1": .string(String(format: "0x%08x", e1))])
+                        case .job(let id, let t):
+                            CLI.printJSON(["event": "job", "jobId": .string(id), "tShareMicro": .int(t)])
+                        case .share(let id, let verdict):
+                            CLI.printJSON(["event": "share", "jobId": .string(id), "verdict": .string("\(verdict)")])
+                        }
+                        fflush(nil)
+                    }
+                } catch {
+                    FileHandle.standardError.write(Data("simctl: --connect: \(error)\n".utf8))
+                }
+            }
+            group.addTask { _ = await Self.waitForSignal() }
+            _ = await group.next()
+            group.cancelAll()
+        }
+    }
+
+    static func nats(_ micro: Int64) -> String { String(format: "%.6f", Double(micro) / 1e6) }
+
+    static func hostPort(_ s: String) -> (String, Int)? {
+        guard let i = s.lastIndex(of: ":") else { return nil }
+        let host = String(s[..<i]), portText = s[s.index(after: i)...]
+        guard !host.isEmpty, let port = Int(portText), (0...65535).contains(port) else { return nil }
+        return (host, port)
+    }
+
+    /// Waits for SIGINT or SIGTERM (a DispatchSource; the default handlers are disabled).
+    static func waitForSignal() async -> String {
+        let fired = SignalOnce()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (cont: CheckedContinuation<String, Never>) in
+                fired.set(cont)
+                for (sig, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+                    signal(sig, SIG_IGN)
+                    let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                    src.setEventHandler { fired.fire(name) }
+                    src.resume()
+                    fired.retain(src)
+                }
+            }
+        } onCancel: {
+            fired.fire("cancel")
+        }
+    }
+}
+
+/// Resumes a continuation once, whichever signal arrives first, and keeps the sources alive.
+final class SignalOnce: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cont: CheckedContinuation<String, Never>?
+    private var firedName: String?
+    private var sources: [any DispatchSourceSignal] = []
+    /// Installs the continuation (resumed at once if a signal or cancellation came first).
+    func set(_ c: CheckedContinuation<String, Never>) {
+        lock.lock()
+        if let n = firedName { lock.unlock(); c.resume(returning: n); return }
+        cont = c
+        lock.unlock()
+    }
+    func retain(_ s: any DispatchSourceSignal) { lock.lock(); sources.append(s); lock.unlock() }
+    func fire(_ name: String) {
+        lock.lock()
+        if firedName == nil { firedName = name }
+        let c = cont
+        cont = nil
+        lock.unlock()
+        c?.resume(returning: name)
+    }
+}
