@@ -14,12 +14,22 @@ let package = Package(
         .library(name: "MiningCore", targets: ["MiningCore"]),
         .library(name: "Verifiers", targets: ["Verifiers"]),
         .library(name: "PoIESSim", targets: ["PoIESSim"]),
+        .library(name: "Devnet", targets: ["Devnet"]),
         .executable(name: "simctl", targets: ["simctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // Devnet node only: servers, storage, logs and metrics.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries (pkg-config names; apt providers for a helpful message when missing).
@@ -50,10 +60,28 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The devnet node and its servers: the only target that links NIO, Hummingbird and GRDB,
+        // so MiningCore and PoIESSim stay free of sockets and SQLite.
+        .target(
+            name: "Devnet",
+            dependencies: [
+                "MiningCore", "Verifiers",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "simctl",
             dependencies: [
-                "MiningCore", "Verifiers", "PoIESSim",
+                "MiningCore", "Verifiers", "PoIESSim", "Devnet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -64,6 +92,16 @@ let package = Package(
         .testTarget(name: "MiningCoreTests", dependencies: ["MiningCore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "VerifiersTests", dependencies: ["Verifiers", "MiningCore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PoIESSimTests", dependencies: ["PoIESSim", "MiningCore", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DevnetTests",
+            dependencies: [
+                "Devnet", "MiningCore", "Verifiers", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SimctlTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
     ]
 )

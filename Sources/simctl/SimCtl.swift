@@ -14,6 +14,8 @@ struct SimCtl: AsyncParsableCommand {
         subcommands: [
             Inspect.self,
             Bench.self,
+            Verify.self,
+            Prove.self,
         ]
     )
 }

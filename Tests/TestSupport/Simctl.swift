@@ -3,7 +3,7 @@ import Foundation
 /// Runs the built `simctl` binary end to end (like argument-parser's example tests).
 ///
 /// The binary is `$SIMCTL_BIN` when set (the Makefile sets it), else the first of
-/// `.build/{release,debug}/simctl` that exists.
+/// `.build/{release,debug}/simctl` built most recently.
 public enum Simctl {
     public struct Output: Sendable {
         public let status: Int32
@@ -15,11 +15,14 @@ public enum Simctl {
         if let p = ProcessInfo.processInfo.environment["SIMCTL_BIN"], FileManager.default.isExecutableFile(atPath: p) {
             return URL(fileURLWithPath: p)
         }
-        for c in ["release", "debug"] {
-            let u = ProjectPaths.root.appendingPathComponent(".build/\(c)/simctl")
-            if FileManager.default.isExecutableFile(atPath: u.path) { return u }
+        // The most recently built of release and debug, so a stale build never answers.
+        let candidates = ["release", "debug"]
+            .map { ProjectPaths.root.appendingPathComponent(".build/\($0)/simctl") }
+            .filter { FileManager.default.isExecutableFile(atPath: $0.path) }
+        func mtime(_ u: URL) -> Date {
+            ((try? FileManager.default.attributesOfItem(atPath: u.path))?[.modificationDate] as? Date) ?? .distantPast
         }
-        return nil
+        return candidates.max { mtime($0) < mtime($1) }
     }
 
     /// Runs `simctl args…` with optional stdin, in `cwd` (default: the package root).
@@ -35,9 +38,11 @@ public enum Simctl {
         p.standardOutput = out
         p.standardError = err
         p.standardInput = inp
+        // A child that exits before reading its stdin must not kill the test process with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         try p.run()
-        if let s = stdin { inp.fileHandleForWriting.write(Data(s.utf8)) }
-        try inp.fileHandleForWriting.close()
+        if let s = stdin { try? inp.fileHandleForWriting.write(contentsOf: Data(s.utf8)) }
+        try? inp.fileHandleForWriting.close()
         // Read both pipes concurrently so a large stderr cannot block the child.
         nonisolated(unsafe) var errData = Data()
         let group = DispatchGroup()

@@ -6,6 +6,9 @@ struct Bench: AsyncParsableCommand {
         abstract: "Benchmarks, each reported as a ratio to a baseline measured in the same run.",
         subcommands: [
             BenchHash.self,
+            BenchHashLuck.self,
+            BenchSelect.self,
+            BenchVDF.self,
         ]
     )
 }

@@ -4,6 +4,15 @@ import ArgumentParser
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Calculators over the PoIES consensus math; each prints one JSON object.",
-        subcommands: []
+        subcommands: [
+            InspectUDraw.self,
+            InspectH.self,
+            InspectThreshold.self,
+            InspectShare.self,
+            InspectRetarget.self,
+            InspectCredit.self,
+            InspectSelect.self,
+            InspectPolicy.self,
+        ]
     )
 }

@@ -1,0 +1,101 @@
+import MiningCore
+
+/// A job: a template the node issued, with what a share and a block need. `jobId` is the
+/// template's `extra.templateId` (spec §9).
+public struct MiningJob: Sendable, Equatable {
+    public var template: HeaderTemplate
+    /// `max(0, Θ − Σψ)` for the node's current proof selection: a nonce with `H ≥ blockTarget`
+    /// seals a block.
+    public var blockTarget: Int64
+    /// True when earlier jobs are no longer worth mining (new head or Θ).
+    public var cleanJobs: Bool
+    /// Proof types the node attaches to this job (`{"proofs":["ai","vdf"]}` in `mining.notify`).
+    public var proofHints: [String]
+
+    public var jobId: String { template.extra.templateId }
+
+    public init(template: HeaderTemplate, blockTarget: Int64, cleanJobs: Bool, proofHints: [String]) {
+        self.template = template
+        self.blockTarget = blockTarget
+        self.cleanJobs = cleanJobs
+        self.proofHints = proofHints
+    }
+}
+
+/// One share as it reaches the node from any transport (Stratum, WebSocket, the built-in miner).
+public struct ShareSubmission: Sendable, Equatable {
+    public var jobId: String
+    public var nonce: Nonce
+    /// The session's share threshold in µ-nats (set by vardiff; spec §9).
+    public var tShareMicro: Int64
+    public var worker: String
+
+    public init(jobId: String, nonce: Nonce, tShareMicro: Int64, worker: String) {
+        self.jobId = jobId
+        self.nonce = nonce
+        self.tShareMicro = tShareMicro
+        self.worker = worker
+    }
+}
+
+/// Why a share was refused. Raw values are the JSON-RPC error codes of spec §9; `label` is the
+/// `reason` dimension of `animica_miner_shares_rejected_total`.
+public enum ShareRejection: Int, Error, Sendable, CaseIterable {
+    case other = 20
+    case staleJob = 21
+    case duplicate = 22
+    case lowDifficulty = 23
+    case unauthorized = 24
+    case notSubscribed = 25
+    case rateLimited = 26
+
+    public var label: String {
+        switch self {
+        case .other: return "other"
+        case .staleJob: return "stale_job"
+        case .duplicate: return "duplicate"
+        case .lowDifficulty: return "low_difficulty"
+        case .unauthorized: return "unauthorized"
+        case .notSubscribed: return "not_subscribed"
+        case .rateLimited: return "rate_limited"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .other: return "share rejected"
+        case .staleJob: return "stale or unknown job"
+        case .duplicate: return "duplicate share"
+        case .lowDifficulty: return "low difficulty share"
+        case .unauthorized: return "unauthorized worker"
+        case .notSubscribed: return "not subscribed"
+        case .rateLimited: return "rate limited"
+        }
+    }
+}
+
+/// The outcome of a share that passed every check.
+public struct AcceptedShare: Sendable, Equatable {
+    public var h: Int64
+    public var isBlock: Bool
+    /// Set when the share sealed a block.
+    public var blockHash: [UInt8]?
+
+    public init(h: Int64, isBlock: Bool, blockHash: [UInt8]?) {
+        self.h = h
+        self.isBlock = isBlock
+        self.blockHash = blockHash
+    }
+}
+
+/// The seam between the node and the transports that hand out work (Stratum, WebSocket getwork,
+/// the built-in miner). The node implements it; transports and their tests depend only on this.
+public protocol WorkProvider: Sendable {
+    /// The job to mine now, if the node has one.
+    func currentJob() async -> MiningJob?
+    /// Every new job, starting with the current one.
+    func jobUpdates() async -> AsyncStream<MiningJob>
+    /// Validates a share fully (job, duplicate, threshold) and seals a block when it meets
+    /// `blockTarget`.
+    func submitShare(_ share: ShareSubmission) async -> Result<AcceptedShare, ShareRejection>
+}

@@ -1,0 +1,82 @@
+/// Decoding of each rule's parameters from a flat table (JSON object or TOML table): every key is
+/// optional with the devnet default, integers may be written as whole floats and vice versa, and an
+/// unknown key is an error naming it. `Decodable` goes through the same reader, so JSON and TOML
+/// give the same messages.
+extension EMARetarget.Params {
+    init(reading r: inout RetargetParamReader) throws(RetargetConfigError) {
+        let d = Self.devnet
+        self.init(T: try r.double("T", default: d.T),
+                  halfLife: try r.double("halfLife", default: d.halfLife),
+                  beta: try r.double("beta", default: d.beta),
+                  step: try r.int("step", default: d.step),
+                  thetaMin: try r.int("thetaMin", default: d.thetaMin),
+                  thetaMax: try r.int("thetaMax", default: d.thetaMax))
+    }
+
+    /// Reads a flat table of this rule's keys (no `rule` key).
+    public init(table: [String: JSONValue]) throws(RetargetConfigError) {
+        var r = RetargetParamReader(table)
+        try self.init(reading: &r)
+        try r.rejectUnknownKeys()
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self = try RetargetParamReader.decode(decoder) { t throws(RetargetConfigError) in try Self(table: t) }
+    }
+}
+
+extension WindowRetarget.Params {
+    init(reading r: inout RetargetParamReader) throws(RetargetConfigError) {
+        let d = Self.devnet
+        self.init(T: try r.double("T", default: d.T),
+                  window: try r.int("window", default: d.window),
+                  maxFactor: try r.double("maxFactor", default: d.maxFactor),
+                  thetaMin: try r.int("thetaMin", default: d.thetaMin),
+                  thetaMax: try r.int("thetaMax", default: d.thetaMax))
+    }
+
+    public init(table: [String: JSONValue]) throws(RetargetConfigError) {
+        var r = RetargetParamReader(table)
+        try self.init(reading: &r)
+        try r.rejectUnknownKeys()
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self = try RetargetParamReader.decode(decoder) { t throws(RetargetConfigError) in try Self(table: t) }
+    }
+}
+
+extension ASERTRetarget.Params {
+    init(reading r: inout RetargetParamReader) throws(RetargetConfigError) {
+        let d = Self.devnet
+        self.init(T: try r.double("T", default: d.T),
+                  halfLife: try r.double("halfLife", default: d.halfLife),
+                  thetaMin: try r.int("thetaMin", default: d.thetaMin),
+                  thetaMax: try r.int("thetaMax", default: d.thetaMax))
+    }
+
+    public init(table: [String: JSONValue]) throws(RetargetConfigError) {
+        var r = RetargetParamReader(table)
+        try self.init(reading: &r)
+        try r.rejectUnknownKeys()
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self = try RetargetParamReader.decode(decoder) { t throws(RetargetConfigError) in try Self(table: t) }
+    }
+}
+
+extension RetargetParamReader {
+    /// Decodes a `[String: JSONValue]` and builds a value from it, turning a
+    /// ``RetargetConfigError`` into `DecodingError.dataCorrupted` with the same message.
+    static func decode<T>(_ decoder: any Decoder,
+                          _ build: ([String: JSONValue]) throws(RetargetConfigError) -> T) throws -> T {
+        let c = try decoder.singleValueContainer()
+        let table = try c.decode([String: JSONValue].self)
+        do {
+            return try build(table)
+        } catch {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: error.description)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import MiningCore
+
+/// The `ai:v1` verifier (spec section 8): schema → bindings → cryptography → metrics.
+///
+/// Metrics: `units = attested multiply-adds / 2^20` (one unit ≈ a million multiply-adds), with
+/// the attested count required to equal `macsPerRow · (batch + traps)`; `qos` from
+/// ``QualityOfService``; `traps = correct / total` after recomputing **every** trap answer;
+/// `redundancy = 1` (one attested execution; a block builder that sees several proofs of the same
+/// job may raise it — see docs/decisions/useful-verifiers.md).
+public struct AIVerifier: ProofVerifier {
+    public init() {}
+
+    public static let unitsPerMac: Double = 1.0 / 1_048_576
+
+    public static func verify(envelope: ProofEnvelope, context: VerifierContext) -> Result<ProofMetrics, Rejection> {
+        do throws(Rejection) {
+            try envelope.expect(.ai)
+            let body = try AIProofBody.decode(envelope.body)
+            return .success(try verify(body: body, nullifier: envelope.nullifier, context: context))
+        } catch { return .failure(error) }
+    }
+
+    /// The registry seam: the same checks, returning the verified proof.
+    public func verify(_ envelope: ProofEnvelope, context: VerifierContext) -> Result<VerifiedProof, Rejection> {
+        Self.verify(envelope: envelope, context: context).map { VerifiedProof(envelope, metrics: $0) }
+    }
+
+    public static func verify(body: AIProofBody, nullifier: [UInt8], context: VerifierContext) throws(Rejection) -> ProofMetrics {
+        // Bindings.
+        let model = body.model
+        guard model.isExact else {
+            throw Rejection(.tooLarge, field: "body.model.layers",
+                                  "activation bound \(model.activationBound) reaches 2^53; use smaller layers")
+        }
+        let traps = UInt64(body.trapAnswers.count)
+        guard model.macsPerRow * traps <= AIProofBody.maxTrapMacs else {
+            throw Rejection(.tooLarge, field: "body.model.layers",
+                                  "recomputing \(traps) traps needs \(model.macsPerRow * traps) multiply-adds; at most \(AIProofBody.maxTrapMacs)")
+        }
+        let expectedUnits = model.macsPerRow * (body.batch + traps)
+        guard body.units == expectedUnits else {
+            throw Rejection(.mismatch, field: "body.units", "expected \(expectedUnits) = macsPerRow·(batch + traps)")
+        }
+        guard SHA3_256.hash(body.trapSeed) == body.trapSeedCommit else {
+            throw Rejection(.badCommitment, field: "body.trapSeed", "SHA3-256(trapSeed) does not equal trapSeedCommit")
+        }
+        guard AITraps.root(trapSeedCommit: body.trapSeedCommit, answers: body.trapAnswers) == body.trapRoot else {
+            throw Rejection(.tampered, field: "body.trapRoot", "the revealed trap answers do not hash to trapRoot")
+        }
+        guard body.nullifier(chainId: context.chainId) == nullifier else {
+            throw Rejection(.wrongNullifier, field: "nullifier", "does not match the body for chain \(context.chainId)")
+        }
+        // Cryptography.
+        try context.checkKeyAllowed(body.providerKey, for: .ai)
+        guard Ed25519.verify(signature: body.signature, message: body.attestation.canonicalBytes, publicKey: body.providerKey) else {
+            throw Rejection(.badSignature, field: "body.signature", "not a valid Ed25519 signature of the attestation by providerKey")
+        }
+        // Metrics: recompute every trap.
+        let correct = AITraps.correctAnswers(model: model, weights: model.weights(), trapSeed: body.trapSeed,
+                                             count: body.trapAnswers.count)
+        let right = zip(correct, body.trapAnswers).filter { $0 == $1 }.count
+        return .ai(units: Double(body.units) * unitsPerMac,
+                   qos: QualityOfService.qos(latencyMsP95: body.latencyMsP95, successPermil: body.successPermil),
+                   traps: Double(right) / Double(traps), redundancy: 1)
+    }
+}

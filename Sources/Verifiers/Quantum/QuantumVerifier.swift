@@ -1,0 +1,50 @@
+import Foundation
+import MiningCore
+
+/// The `quantum:v1` verifier (spec section 8): schema → bindings → cryptography → metrics.
+///
+/// Metrics: `traps = Σ counts of traps whose committed outcome is the ideal one / (shots · traps)`
+/// (a trap whose committed outcome is wrong contributes 0: its counts are of the wrong bitstring);
+/// `units = depth · width · log1p(shots) · context.quantumUnitsScale`; `qos` as for AI.
+public struct QuantumVerifier: ProofVerifier {
+    public init() {}
+
+    public static func verify(envelope: ProofEnvelope, context: VerifierContext) -> Result<ProofMetrics, Rejection> {
+        do throws(Rejection) {
+            try envelope.expect(.quantum)
+            let body = try QuantumProofBody.decode(envelope.body)
+            return .success(try verify(body: body, nullifier: envelope.nullifier, context: context))
+        } catch { return .failure(error) }
+    }
+
+    /// The registry seam: the same checks, returning the verified proof.
+    public func verify(_ envelope: ProofEnvelope, context: VerifierContext) -> Result<VerifiedProof, Rejection> {
+        Self.verify(envelope: envelope, context: context).map { VerifiedProof(envelope, metrics: $0) }
+    }
+
+    public static func verify(body: QuantumProofBody, nullifier: [UInt8], context: VerifierContext) throws(Rejection) -> ProofMetrics {
+        guard SHA3_256.hash(body.trapSeed) == body.trapSeedCommit else {
+            throw Rejection(.badCommitment, field: "body.trapSeed", "SHA3-256(trapSeed) does not equal trapSeedCommit")
+        }
+        guard QuantumTraps.root(trapSeedCommit: body.trapSeedCommit, outcomes: body.trapOutcomes) == body.trapRoot else {
+            throw Rejection(.tampered, field: "body.trapRoot", "the trap outcomes do not hash to trapRoot")
+        }
+        guard body.nullifier(chainId: context.chainId) == nullifier else {
+            throw Rejection(.wrongNullifier, field: "nullifier", "does not match the body for chain \(context.chainId)")
+        }
+        try context.checkKeyAllowed(body.providerKey, for: .quantum)
+        guard Ed25519.verify(signature: body.signature, message: body.attestation.canonicalBytes, publicKey: body.providerKey) else {
+            throw Rejection(.badSignature, field: "body.signature", "not a valid Ed25519 signature of the attestation by providerKey")
+        }
+        let circuits = QuantumTraps.circuits(trapSeed: body.trapSeed, count: body.trapOutcomes.count,
+                                             width: body.width, depth: body.depth)
+        var good: UInt64 = 0
+        for (i, c) in circuits.enumerated() where c.idealOutput == body.trapOutcomes[i] {
+            good += body.trapCounts[i]
+        }
+        let total = body.shots * UInt64(circuits.count)
+        return .quantum(units: Double(body.depth) * Double(body.width) * log1p(Double(body.shots)) * context.quantumUnitsScale,
+                        qos: QualityOfService.qos(latencyMsP95: body.latencyMsP95, successPermil: body.successPermil),
+                        traps: Double(good) / Double(total))
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import MiningCore
+
+/// `simctl inspect retarget`: Θ after each block interval under one retarget rule.
+struct InspectRetarget: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retarget",
+        abstract: "Steps a Θ retarget rule over block intervals; prints {\"thetas\": [Θ after each interval]}.",
+        discussion: """
+            --intervals is a JSON array [{"dt": seconds, "skipped": n}, …] ("skipped" optional, default 1, \
+            ≥ 0; dt may be zero or negative — the rule decides what such a sample means; - reads stdin). \
+            --rule picks ema (consensus, spec §6), window (Bitcoin-style), asert (absolute) or fixed; \
+            --params is a TOML file of that rule's keys (a [chain.retarget] table's contents, e.g. \
+            T = 2.0, halfLife = 24, beta = 0.75, step = 400000, thetaMin = 1000000, thetaMax = 12000000 \
+            for ema); missing keys take the devnet defaults, unknown keys are rejected. A "rule" key in \
+            the file is used when --rule is absent and must agree with it otherwise.
+            """
+    )
+
+    @Option(name: .customLong("theta0"), parsing: .unconditional, help: "Θ before the first interval, µ-nats (integer ≥ 0).")
+    var theta0: String?
+
+    @Option(name: .customLong("intervals"), parsing: .unconditional, help: "JSON file of intervals (- for stdin).")
+    var intervals: String?
+
+    @Option(name: .customLong("rule"), parsing: .unconditional, help: "ema | window | asert | fixed (default ema).")
+    var rule: String?
+
+    @Option(name: .customLong("params"), parsing: .unconditional, help: "TOML file of the rule's parameters.")
+    var params: String?
+
+    func run() throws {
+        guard let theta0 else { throw CLI.fail("--theta0", "missing; expected an integer ≥ 0") }
+        guard let t0 = Int64(theta0), t0 >= 0 else {
+            throw CLI.fail("--theta0", "expected an integer ≥ 0, got '\(theta0.prefix(80))'")
+        }
+        guard let intervals else { throw CLI.fail("--intervals", "missing; expected a JSON file path") }
+        let samples = try Self.samples(CLI.readFile(intervals, field: "--intervals"))
+        let config = try Self.config(rule: rule, paramsPath: params)
+        let retarget: AnyRetargetRule
+        do { retarget = try config.makeRule() } catch { throw CLI.fail("--params", error.description) }
+        let thetas = retarget.thetas(theta0: t0, samples: samples)
+        CLI.printJSON(["thetas": .array(thetas.map { .int($0) })])
+    }
+
+    /// The rule configuration from `--rule` and the `--params` TOML.
+    static func config(rule: String?, paramsPath: String?) throws -> RetargetRuleConfig {
+        if let rule, !RetargetRuleConfig.ruleNames.contains(rule) {
+            throw CLI.fail("--rule", "expected one of \(RetargetRuleConfig.ruleNames.joined(separator: ", ")), got '\(rule.prefix(80))'")
+        }
+        var table: [String: JSONValue] = [:]
+        if let paramsPath {
+            let data = try CLI.readFile(paramsPath, field: "--params")
+            guard let text = String(data: data, encoding: .utf8) else { throw CLI.fail("--params", "expected UTF-8 TOML text") }
+            do { table = try RetargetRuleConfig.flatTable(toml: text) } catch {
+                throw CLI.fail("--params", error.description)
+            }
+        }
+        if let rule, let fileRule = table["rule"], fileRule != .string(rule) {
+            throw CLI.fail("--params", "rule = \(fileRule.canonical) conflicts with --rule \(rule)")
+        }
+        if let rule { table["rule"] = .string(rule) }
+        do { return try RetargetRuleConfig(table: table) } catch { throw CLI.fail("--params", error.description) }
+    }
+
+    /// Parses the intervals file: a JSON array of `{"dt": number, "skipped": integer ≥ 0}`.
+    static func samples(_ data: Data) throws -> [RetargetSample] {
+        let value: JSONValue
+        do { value = try StrictJSON.parse(Array(data)) } catch {
+            throw CLI.fail("--intervals", "expected a JSON array of {\"dt\": seconds, \"skipped\": n}; invalid JSON at \(error)")
+        }
+        guard case .array(let items) = value else {
+            throw CLI.fail("--intervals", "expected a JSON array of {\"dt\": seconds, \"skipped\": n}")
+        }
+        return try items.enumerated().map { i, item in
+            let field = "intervals[\(i)]"
+            guard case .object(let o) = item else { throw CLI.fail(field, "expected an object {\"dt\": seconds, \"skipped\": n}") }
+            if let k = JSONValue.sortedKeys(o).first(where: { $0 != "dt" && $0 != "skipped" }) {
+                throw CLI.fail("\(field).\(k)", "unknown key; expected only dt and skipped")
+            }
+            let dt: Double
+            switch o["dt"] {
+            case .int(let v)?: dt = Double(v)
+            case .double(let v)?: dt = v
+            case nil: throw CLI.fail("\(field).dt", "missing; expected a number of seconds")
+            default: throw CLI.fail("\(field).dt", "expected a number of seconds")
+            }
+            var skipped = 1
+            switch o["skipped"] {
+            case nil: break
+            case .int(let v)? where v >= 0 && v <= Int64(Int32.max): skipped = Int(v)
+            default: throw CLI.fail("\(field).skipped", "expected an integer in [0, 2147483647]")
+            }
+            return RetargetSample(dt: dt, skipped: skipped)
+        }
+    }
+}
