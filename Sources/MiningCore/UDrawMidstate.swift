@@ -62,12 +62,7 @@ public struct UDrawMidstate: Sendable, Equatable {
 
     /// The 16 nonce bytes: extranonce1 (u32 BE) ‖ extranonce2 (u32 BE) ‖ counter (u64 BE).
     public static func nonce(extranonce1: UInt32, extranonce2: UInt32, counter: UInt64) -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(nonceCount)
-        for k in 0 ..< 4 { out.append(UInt8(truncatingIfNeeded: extranonce1 >> UInt32(24 - 8 * k))) }
-        for k in 0 ..< 4 { out.append(UInt8(truncatingIfNeeded: extranonce2 >> UInt32(24 - 8 * k))) }
-        for k in 0 ..< 8 { out.append(UInt8(truncatingIfNeeded: counter >> UInt64(56 - 8 * k))) }
-        return out
+        Nonce(extranonce1: extranonce1, extranonce2: extranonce2, counter: counter).bytes
     }
 
     /// Lane 2's extranonce2 bytes (block bytes 19..<23 = lane 2 bytes 3..6).

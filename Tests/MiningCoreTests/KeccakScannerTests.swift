@@ -52,6 +52,37 @@ import TestSupport
         }
     }
 
+    /// With exact targets from ``Threshold/X(t:)``: each vector's nonce is a hit at t = H and
+    /// not at t = H + 1, and the scanner agrees with `H(x) ≥ t` on nearby counters.
+    @Test func scannerAgreesWithExactThresholdsOnUDrawVectors() throws {
+        let root = try #require(try loadVectorJSON("udraw.json") as? [String: Any])
+        let cases = try #require(root["cases"] as? [[String: Any]])
+        for c in cases.prefix(8) {
+            let sign = try Hex.decode(try #require(c["signBytes"] as? String))
+            let nonceHex = try #require(c["nonce"] as? String)
+            let nonce = try Nonce(hex: nonceHex)
+            let tpl = try #require(c["template"] as? [String: Any])
+            let domain = try #require(tpl["nonceDomain"] as? [String: Any])
+            let mix = try Hex.decode(try #require(domain["mixSeed"] as? String))
+            let h = Int64(try #require(c["H"] as? Int))
+            let m = try UDrawMidstate(signBytes: sign, mixSeed: mix, extranonce1: nonce.extranonce1)
+            let targets = try ScanTargets(shareBytes: Threshold.X(t: h), blockBytes: Threshold.X(t: h + 1))
+            let one = nonce.counter ..< nonce.counter + 1
+            let hits = NonceScan.scanRange(m, extranonce2: nonce.extranonce2, counters: one, targets: targets)
+            #expect(hits.count == 1 && hits[0].isShare && !hits[0].isBlock && hits[0].nonce == nonce.bytes)
+            // Neighbouring counters: hit flags equal H(x) ≥ t exactly.
+            let around = nonce.counter &- 20 ..< nonce.counter &+ 20
+            let found = NonceScan.scanRange(m, extranonce2: nonce.extranonce2, counters: around, targets: targets)
+            for k in around {
+                let x = Array(m.digest(extranonce2: nonce.extranonce2, counter: k)[0 ..< 32])
+                let hx = HashLuck.H(x: x)
+                let hit = found.first { $0.counter == k }
+                #expect((hit?.isShare ?? false) == (hx >= h))
+                #expect((hit?.isBlock ?? false) == (hx >= h + 1))
+            }
+        }
+    }
+
     @Test func badLengthsAreNamedErrors() {
         #expect(throws: UDrawMidstate.InputError.signBytesLength(302)) {
             try UDrawMidstate(signBytes: [UInt8](repeating: 0, count: 302), mixSeed: [UInt8](repeating: 0, count: 32), extranonce1: 0)
