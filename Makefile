@@ -12,11 +12,12 @@ SIMCTL := .build/release/simctl
 run: deps build
 	$(SIMCTL) run Scenarios/baseline.toml
 
+# `--build-tests` also builds simctl (same flags, same folder), so the suite, the end-to-end CLI
+# tests and the notebook check share one optimised build instead of compiling everything twice.
 test: deps
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
-	$(SWIFT) build -c release --product simctl
 	SIMCTL_BIN=$(CURDIR)/$(SIMCTL) $(SWIFT) test $(TEST_FLAGS) --skip-build
-	$(MAKE) --no-print-directory notebook-check
+	$(MAKE) --no-print-directory notebook-check NB_BUILD=
 
 build: deps
 	$(SWIFT) build -c release --product simctl
@@ -54,7 +55,9 @@ NB_REQUIREMENTS := scripts/notebook-requirements.txt
 NB_DIR := .build/notebook-check
 NB_FIXTURE := Tests/Fixtures/run-small
 
-notebook-check: build
+# NB_BUILD is empty when `make test` has just built simctl.
+NB_BUILD ?= build
+notebook-check: $(NB_BUILD)
 	@if ! $(PYTHON) -c 'import venv, ensurepip' >/dev/null 2>&1; then \
 	  echo "notebook-check: SKIPPED: '$(PYTHON) -m venv' is unavailable here (apt-get install python3-venv to enable the check)"; \
 	else \
