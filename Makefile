@@ -80,7 +80,7 @@ notebook-run: $(VENV)/.installed
 # Runs every shipped scenario into notebooks-export/<name>/ with its report.html and analysis.ipynb.
 notebooks-export: build
 	@for s in Scenarios/*.toml Scenarios/*/*.toml; do \
-	  [ -f "$$s" ] || continue; \
+	  [ -f "$$s" ] && grep -q '^\[scenario\]' "$$s" || continue; \
 	  d=notebooks-export/$$(echo "$${s#Scenarios/}" | sed 's/\.toml$$//'); \
 	  echo "notebooks-export: $$s -> $$d"; \
 	  mkdir -p "$$d" && $(SIMCTL) run "$$s" --out "$$d" --quiet >/dev/null && \
