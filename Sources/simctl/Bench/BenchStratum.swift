@@ -13,13 +13,14 @@ struct BenchStratum: AsyncParsableCommand {
         commandName: "stratum",
         abstract: "Shares/s validated and submit→response latency of the Stratum server under N sessions.",
         discussion: """
-        Starts a Stratum server on 127.0.0.1 (ephemeral port) and N client sessions in the same
-        process. Each session subscribes, authorizes, then submits shares back to back: nonces
-        that meet the session's low share threshold (--tshare), precomputed before the timed
-        window, so the server's full u-draw accepts them. Prints one JSON object with
+        Starts a Stratum server on 127.0.0.1 (ephemeral port) and N client sessions in the same \
+        process. Each session subscribes, authorizes, then submits shares back to back: nonces \
+        that meet the session's low share threshold (--tshare), precomputed before the timed \
+        window, so the server's full u-draw accepts them. Prints one JSON object with \
         sharesPerSec, p50Ms/p99Ms/maxMs and the ratio to an in-process validator baseline.
-        --soak runs for --seconds with a clean job every 30 s and prints a line with the
-        process RSS (VmRSS of /proc/self/status; server and generator share the process) every
+
+        --soak runs for --seconds with a clean job every 30 s and prints a line with the \
+        process RSS (VmRSS of /proc/self/status; server and generator share the process) every \
         --rss-interval seconds.
         """
     )
