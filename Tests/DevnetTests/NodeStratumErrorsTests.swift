@@ -1,0 +1,47 @@
+import Devnet
+import Foundation
+import MiningCore
+import Testing
+
+/// Issue 6's end-to-end error contract against the real node (not the in-memory provider): a
+/// Stratum miner on an in-process `DevnetNode` gets work, an accepted share, and the right error
+/// for a duplicate, a low-difficulty share, a stale job and a malformed line — and the connection
+/// stays usable after each.
+@Suite struct NodeStratumErrorsTests {
+    @Test(.timeLimit(.minutes(1)))
+    func stratumErrorsAgainstTheNode() async throws {
+        let node = try await ExternalMinersTests.node()
+        // A fixed share threshold of 1 nat (vardiff off), below the node's Θ₀ of 6 nats.
+        let session = StratumSession.Configuration(initialTShareMicro: 1_000_000, targetSharesPerMinute: nil)
+        let server = try await StratumServer.bind(provider: node,
+                                                  configuration: .init(host: "127.0.0.1", port: 0, session: session),
+                                                  metrics: StratumMetrics(factory: node.metrics.factory))
+        let serving = Task { try await server.run() }
+        try await StratumClient.withConnection(host: "127.0.0.1", port: server.localPort, worker: "w1") { c in
+            var jobs = c.jobs.makeAsyncIterator()
+            let j = try #require(await jobs.next())
+            let nodeJob = try #require(await node.currentJob())
+            try #require(j.jobId == nodeJob.jobId)
+            try #require(j.tShareMicro > 0 && j.tShareMicro < nodeJob.blockTarget, "searches below must terminate")
+            // Shares that are not also blocks, so the job stays current for the duplicate check.
+            let (good, _) = NonceSearch.first(nodeJob, extranonce1: c.extranonce1) {
+                $0 >= j.tShareMicro && $0 < nodeJob.blockTarget
+            }
+            let (low, _) = NonceSearch.first(nodeJob, extranonce1: c.extranonce1) { $0 < j.tShareMicro }
+            #expect(try await c.submit(j, nonce: good) == .accepted(isBlock: false))
+            #expect(try await c.submit(j, nonce: good) == .rejected(code: 22, message: ShareRejection.duplicate.message))
+            #expect(try await c.submit(j, nonce: low) == .rejected(code: 23, message: ShareRejection.lowDifficulty.message))
+            #expect(try await c.submit(jobId: "no-such-job", extranonce2: 0, counter: 1)
+                == .rejected(code: 21, message: ShareRejection.staleJob.message))
+            #expect(try await c.sendRaw("{this is not json\n").error?.code == -32700)
+            // Still usable after the errors: another fresh share is accepted.
+            let (again, _) = NonceSearch.first(nodeJob, extranonce1: c.extranonce1, from: 1_000_000) {
+                $0 >= j.tShareMicro && $0 < nodeJob.blockTarget
+            }
+            #expect(try await c.submit(j, nonce: again) == .accepted(isBlock: false))
+        }
+        serving.cancel()
+        _ = await serving.result
+        await node.stop()
+    }
+}
