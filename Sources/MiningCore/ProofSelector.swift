@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// A proof a block could carry: its type, ψ_adj, nullifier and encoded size.
 public struct SelectionCandidate: Sendable, Hashable {
     public var type: ProofType
@@ -124,19 +130,25 @@ public struct ProofSelector: Sendable {
             values[i] = min(max(c.psiAdjMicro, 0), max(caps.perProofCap[c.type], 0))
             if isSeen(c.nullifier) { reasons[i] = .seenWithinTTL } else { live.append(i) }
         }
-        var keptFor: [[UInt8]: Int] = [:]
-        keptFor.reserveCapacity(live.count)
-        for i in live {
-            if let j = keptFor[candidates[i].nullifier] {
-                let better = Self.preferDuplicate(i, over: j, candidates, values)
-                keptFor[candidates[i].nullifier] = better ? i : j
-            } else {
-                keptFor[candidates[i].nullifier] = i
+        // Equal nullifiers are adjacent once the live candidates are sorted by nullifier bytes; in
+        // each run the best (a strict total order) is kept. Sorting, not hashing: byte arrays
+        // hash one byte at a time, and the first byte almost always tells two nullifiers apart.
+        var keptFor = [Int](repeating: -1, count: candidates.count)
+        let byNullifier = live.sorted { Self.bytesPrecede(candidates[$0].nullifier, candidates[$1].nullifier) }
+        var runStart = 0
+        while runStart < byNullifier.count {
+            var runEnd = runStart + 1
+            var best = byNullifier[runStart]
+            while runEnd < byNullifier.count && candidates[byNullifier[runEnd]].nullifier == candidates[best].nullifier {
+                if Self.preferDuplicate(byNullifier[runEnd], over: best, candidates, values) { best = byNullifier[runEnd] }
+                runEnd += 1
             }
+            for r in runStart..<runEnd { keptFor[byNullifier[r]] = best }
+            runStart = runEnd
         }
         var items: [Int] = []
         for i in live {
-            let k = keptFor[candidates[i].nullifier]!
+            let k = keptFor[i]
             if k != i { reasons[i] = .duplicateNullifier(kept: k); continue }
             let t = candidates[i].type
             if values[i] <= 0 || eff[t] <= 0 || caps.maxProofs[t] <= 0 || caps.gammaCapMicro <= 0 {
@@ -162,6 +174,15 @@ public struct ProofSelector: Sendable {
                               totalBytes: chosen.reduce(0) { $0 &+ max(candidates[$1].sizeBytes, 0) },
                               requiredHashTarget: max(0, thetaMicro - credit.total), dropped: dropped,
                               exhaustive: exhaustive)
+    }
+
+    /// Lexicographic byte order (memcmp, then length).
+    static func bytesPrecede(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        let n = min(a.count, b.count)
+        let c = a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in n == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, n) }
+        }
+        return c != 0 ? c < 0 : a.count < b.count
     }
 
     static func preferDuplicate(_ a: Int, over b: Int, _ c: [SelectionCandidate], _ v: [Int64]) -> Bool {

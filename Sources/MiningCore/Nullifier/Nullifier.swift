@@ -31,13 +31,17 @@ public struct Nullifier: Sendable, Hashable, Comparable, CustomStringConvertible
         try self.init(bytes: b)
     }
 
+    /// The 32 bytes, big-endian words in order (one allocation: the selector and the simulator
+    /// ask for these on every selection).
     public var bytes: [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(32)
-        for w in [w0, w1, w2, w3] {
-            for s in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: w >> UInt64(s))) }
+        [UInt8](unsafeUninitializedCapacity: 32) { buf, n in
+            let raw = UnsafeMutableRawBufferPointer(buf)
+            raw.storeBytes(of: w0.bigEndian, toByteOffset: 0, as: UInt64.self)
+            raw.storeBytes(of: w1.bigEndian, toByteOffset: 8, as: UInt64.self)
+            raw.storeBytes(of: w2.bigEndian, toByteOffset: 16, as: UInt64.self)
+            raw.storeBytes(of: w3.bigEndian, toByteOffset: 24, as: UInt64.self)
+            n = 32
         }
-        return out
     }
 
     public var hex: String { Hex.encode(bytes) }

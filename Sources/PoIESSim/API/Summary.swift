@@ -7,7 +7,8 @@ import MiningCore
 /// maxShareDeviation (largest |block share − hashrate share| over miner groups), psiShareByType
 /// (credited ψ by type as a share of all credited ψ), shareAbove6xTarget (intervals longer than
 /// 6 targets), steadyLossVsGreedy (1 − steady miners' blocks per hash / greedy miners' blocks per
-/// hash; null without both kinds), plus proof counters and the scenario's name and seed.
+/// hash; null without both kinds), plus proof counters, proofSpend (paid for proofs, in
+/// `blockReward` units) and marketProofsBought, and the scenario's name and seed.
 /// Median and p95 come from `IntervalHistogram` (±0.05%).
 public struct Summary: Sendable {
     public var scenario: String
@@ -29,6 +30,9 @@ public struct Summary: Sendable {
     public var groupWork: [Double]
     public var groupBlocks: [Int]
     public var groupOrphans: [Int]
+    /// Paid for proofs (market purchases + own production) and market proofs bought, all groups.
+    public var proofSpend = 0.0
+    public var marketProofsBought = 0
 
     public init(scenario: Scenario) {
         self.scenario = scenario.name
@@ -62,6 +66,8 @@ public struct Summary: Sendable {
             groupWork[g] += r.groups[g].work
             groupBlocks[g] += r.groups[g].blocks
             groupOrphans[g] += r.groups[g].orphans
+            proofSpend += r.groups[g].proofSpend
+            marketProofsBought += r.groups[g].marketProofs
         }
     }
 
@@ -156,6 +162,8 @@ public struct Summary: Sendable {
             "proofsRejected": .int(Int64(proofsRejected)),
             "proofsAttached": .int(Int64(proofsAttached)),
             "maxCreditedMicro": .int(maxCreditedMicro),
+            "proofSpend": .double(proofSpend),
+            "marketProofsBought": .int(Int64(marketProofsBought)),
         ])
     }
 }

@@ -30,6 +30,10 @@ struct PolicyBridge: Sendable {
     let selector: ProofSelector
     /// The policy's `[alphaTuner]`, enabled, when the policy has one.
     let tuner: AlphaTuner?
+    /// Per `ProofType.rawValue` (index 0 unused): the per-proof cap and the effective (escort)
+    /// type cap, both clamped at 0 — precomputed because the engine needs them on every arrival.
+    let perProofCap: [Int64]
+    let effectiveCap: [Int64]
 
     static var devnetTOML: String { Policy.devnetTOML }
 
@@ -41,6 +45,13 @@ struct PolicyBridge: Sendable {
         } else {
             tuner = nil
         }
+        var ppc = [Int64](repeating: 0, count: 6), eff = [Int64](repeating: 0, count: 6)
+        for t in ProofType.allCases {
+            ppc[Int(t.rawValue)] = max(policy[t].perProofCap, 0)
+            eff[Int(t.rawValue)] = max(policy.effectiveTypeCap(t), 0)
+        }
+        perProofCap = ppc
+        effectiveCap = eff
     }
 
     var gammaCapMicro: Int64 { policy.gammaCapMicro }
@@ -51,6 +62,21 @@ struct PolicyBridge: Sendable {
     /// ψ_adj (µ-nats) of a proof with these metrics under `alpha` (10^9 fixed point).
     func psiAdjMicro(_ m: ProofMetrics, alpha: Int64) -> Int64 {
         Psi.adjustedMicro(m, policy: policy, alpha: alpha)
+    }
+
+    /// spec §5 step 1 for one proof: `min(max(ψ_adj, 0), perProofCap[type])`.
+    @inline(__always)
+    func cappedMicro(_ psiAdjMicro: Int64, _ t: ProofType) -> Int64 {
+        min(max(psiAdjMicro, 0), perProofCap[Int(t.rawValue)])
+    }
+
+    /// `optimalCreditBound` when each type's best `maxProofs` capped values are already summed
+    /// (a `ProofPool` holds at most `maxProofs` per type, so its `cappedSum` is that sum).
+    @inline(__always)
+    func optimalCredit(cappedSums: [Int64]) -> Int64 {
+        var total: Int64 = 0
+        for i in 1...5 where cappedSums[i] > 0 { total += min(cappedSums[i], effectiveCap[i]) }
+        return min(total, max(policy.gammaCapMicro, 0))
     }
 
     /// The credited Σψ of the *optimal* selection from `candidates`, in closed form: credit is

@@ -14,8 +14,9 @@ struct Event: Comparable {
         case setOnline(group: Int, online: Bool)
         /// Provider group `provider` produces one proof (and schedules its next one).
         case produce(provider: Int)
-        /// A produced proof reaches its owner's pool after its latency.
-        case arrive(proof: SimProof)
+        /// A produced proof reaches its owner's pool after its latency (its slot in the
+        /// replication's `ProofSlab`: the proof itself stays out of the heap).
+        case arrive(slot: Int32)
         /// A block reaches miner group `group` (network mode).
         case deliver(group: Int, block: Int)
         /// A proof's validity window ends.

@@ -165,6 +165,7 @@ extension Replication {
                 stats.blocks += 1
                 stats.addInterval(interval, target: target)
                 stats.groups[b.group].blocks += 1
+                stats.groups[b.group].reward += sc.chain.blockReward
                 if b.credited > 0 {
                     stats.groups[b.group].psiCreditedMicro += Double(b.credited)
                     let bt = [b.byType.0, b.byType.1, b.byType.2, b.byType.3, b.byType.4]

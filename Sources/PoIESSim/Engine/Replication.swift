@@ -46,6 +46,7 @@ struct Replication {
     var lastAccrual: [Double]
 
     var pools: [ProofPool]
+    var inFlight = ProofSlab()
     /// Pool index of each provider group's owner (a miner group, or `miners.count` for the market).
     let owners: [Int]
     /// Each provider group's metric distributions in `MetricSpec.keys` order.
@@ -241,8 +242,8 @@ struct Replication {
         case .produce(let p):
             produce(p)
             return false
-        case .arrive(let proof):
-            return arrive(proof)
+        case .arrive(let slot):
+            return arrive(inFlight.take(slot))
         case .expire(let p, let serial):
             let owner = ownerIndex(p)
             guard pools[owner].remove(provider: p, serial: serial) else { return false }
@@ -268,6 +269,7 @@ struct Replication {
             stats.blocks += 1
             stats.addInterval(dt, target: target)
             stats.groups[g].blocks += 1
+            stats.groups[g].reward += sc.chain.blockReward
             if s > 0 {
                 stats.groups[g].psiCreditedMicro += Double(s)
                 for ty in 1...5 { stats.psiCreditedByType[ty] += Double(sel.creditedByType[ty]) }
@@ -296,13 +298,15 @@ struct Replication {
     mutating func newTheta(_ th: Int64) {
         let crossedZero = (th == 0) != (theta == 0)
         if th != theta {
+            // A holder's weight depends on Θ only while its credit reaches Θ (then P = 1).
+            let lowest = min(th, theta)
             theta = th
             expNegTheta = Foundation_exp(-Double(th) / 1e6)
             expTheta = Foundation_exp(Double(th) / 1e6)
             if crossedZero {
                 for g in sc.miners.indices { tree.set(g, weight(g)) }
             } else {
-                for g in holders { tree.set(g, weight(g)) }
+                for g in holders where credited[g] >= lowest { tree.set(g, weight(g)) }
             }
         }
         if !greedy.isEmpty {
@@ -326,9 +330,9 @@ struct Replication {
         guard st.alpha != alpha else { return }
         alpha = st.alpha
         for o in pools.indices {
-            for i in pools[o].proofs.indices {
-                let p = pools[o].proofs[i]
-                pools[o].proofs[i].psiAdjMicro = policy.psiAdjMicro(p.metrics, alpha: alpha[Int(p.type.rawValue) - 1])
+            pools[o].reprice { p in
+                let psi = policy.psiAdjMicro(p.metrics, alpha: alpha[Int(p.type.rawValue) - 1])
+                return (psi, policy.cappedMicro(psi, p.type))
             }
         }
         for g in sc.miners.indices where !pools[g].proofs.isEmpty || (sc.miners[g].buysFromMarket && !pools[sc.miners.count].proofs.isEmpty) {
@@ -351,22 +355,27 @@ struct Replication {
         let latency = max(0, pg.latency.sample(&rng))
         providerRNG[p] = rng
         serial &+= 1
-        stats.proofsProduced += counting ? 1 : 0
-        let proof = SimProof(type: pg.type, metrics: metrics,
-                             psiAdjMicro: policy.psiAdjMicro(metrics, alpha: alpha[Int(pg.type.rawValue) - 1]), nullifier: nullifier,
-                             provider: p, serial: serial, honest: honest)
-        events.push(now + latency, .arrive(proof: proof))
+        if counting {
+            stats.proofsProduced += 1
+            let owner = owners[p]
+            if owner < sc.miners.count && pg.price > 0 { stats.groups[owner].proofSpend += pg.price }
+        }
+        let psi = policy.psiAdjMicro(metrics, alpha: alpha[Int(pg.type.rawValue) - 1])
+        let proof = SimProof(type: pg.type, metrics: metrics, psiAdjMicro: psi, cappedMicro: policy.cappedMicro(psi, pg.type),
+                             nullifier: nullifier, provider: p, serial: serial, honest: honest)
+        events.push(now + latency, .arrive(slot: inFlight.put(proof)))
     }
 
     /// A proof reaches its owner: a dishonest one fails verification, a seen nullifier is a
-    /// replay; otherwise it joins the owner's pool and the owner's selection is redone.
+    /// replay; otherwise it joins the owner's pool and the owner's selection is redone (unless the
+    /// pool, already full of better proofs of its type, dropped it at once).
     mutating func arrive(_ proof: SimProof) -> Bool {
         guard proof.honest, !nullifiers.isSeen(proof.nullifier, atHeight: Int64(height)), proof.psiAdjMicro > 0 else {
             if counting { stats.proofsRejected += 1 }
             return false
         }
         let owner = ownerIndex(proof.provider)
-        pools[owner].add(proof, maxOfType: policy.maxProofs(proof.type))
+        guard pools[owner].add(proof, maxOfType: policy.maxProofs(proof.type)) else { return false }
         if let v = sc.providers[proof.provider].validity {
             events.push(now + v, .expire(provider: proof.provider, serial: proof.serial))
         }
@@ -382,19 +391,27 @@ struct Replication {
     }
 
     func candidates(_ g: Int) -> [SimProof] {
-        var cands = pools[g].proofs
-        if sc.miners[g].buysFromMarket { cands += pools[sc.miners.count].proofs }
-        return cands
+        if ownPoolOnly(g) { return pools[g].proofs }
+        return pools[g].proofs + pools[sc.miners.count].proofs
+    }
+
+    /// Whether group g selects from its own pool only (it does not buy, or the market is empty).
+    @inline(__always)
+    func ownPoolOnly(_ g: Int) -> Bool {
+        !sc.miners[g].buysFromMarket || pools[sc.miners.count].isEmpty
     }
 
     mutating func reselect(group g: Int, lazy: Bool = true) -> Bool {
-        let cands = candidates(g).map(\.candidate)
-        if lazy && credited[g] > 0 && policy.optimalCreditBound(cands) == credited[g] {
-            stale[g] = true
-            return false
+        if lazy && credited[g] > 0 {
+            let bound = ownPoolOnly(g) ? policy.optimalCredit(cappedSums: pools[g].cappedSum)
+                                       : policy.optimalCreditBound(candidates(g).map { $0.candidate })
+            if bound == credited[g] {
+                stale[g] = true
+                return false
+            }
         }
         stale[g] = false
-        let sel = policy.select(cands, thetaMicro: theta)
+        let sel = policy.select(candidates(g).map { $0.candidate }, thetaMicro: theta)
         selections[g] = sel
         let old = credited[g]
         credited[g] = sel.creditedMicro
@@ -412,13 +429,20 @@ struct Replication {
         let cands = candidates(g)
         let used = selections[g].chosen.map { cands[$0].nullifier }
         var counts: [ProofType: Int64] = [:]
-        for i in selections[g].chosen { counts[cands[i].type, default: 0] += 1 }
+        let market = sc.miners.count
+        for i in selections[g].chosen {
+            counts[cands[i].type, default: 0] += 1
+            let p = cands[i].provider
+            if owners[p] == market && counting {
+                stats.groups[g].marketProofs += 1
+                stats.groups[g].proofSpend += sc.providers[p].price
+            }
+        }
         for n in used { nullifiers.record(n, height: Int64(height)) }
         if height % 1024 == 0 { nullifiers.prune(belowHeight: Int64(height) - nullifiers.ttl) }
-        let set = Set(used)
-        _ = pools[g].remove(nullifiers: set)
+        _ = pools[g].remove(nullifiers: used)
         _ = reselect(group: g)
-        if sc.miners[g].buysFromMarket, pools[sc.miners.count].remove(nullifiers: set) {
+        if sc.miners[g].buysFromMarket, pools[sc.miners.count].remove(nullifiers: used) {
             _ = reselect(afterChangeOf: sc.miners.count)
         }
         return counts

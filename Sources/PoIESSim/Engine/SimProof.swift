@@ -6,6 +6,8 @@ struct SimProof {
     var metrics: ProofMetrics
     /// ψ_adj under the current α (recomputed when the α tuner moves α).
     var psiAdjMicro: Int64
+    /// `min(max(ψ_adj, 0), perProofCap[type])`: what the proof can add to its type (spec §5 step 1).
+    var cappedMicro: Int64
     var nullifier: Nullifier
     var provider: Int
     var serial: UInt64
@@ -13,32 +15,86 @@ struct SimProof {
     var candidate: CandidateProof { CandidateProof(type: type, psiAdjMicro: psiAdjMicro, nullifier: nullifier) }
 }
 
+/// Proofs in flight (produced, not yet arrived), held out of the event heap: an `.arrive` event
+/// carries only a slot number, so heap entries stay small and sifting them stays cheap. Slots are
+/// reused in LIFO order, which is deterministic.
+struct ProofSlab {
+    private var slots: [SimProof] = []
+    private var free: [Int32] = []
+
+    mutating func put(_ p: SimProof) -> Int32 {
+        if let i = free.popLast() {
+            slots[Int(i)] = p
+            return i
+        }
+        slots.append(p)
+        return Int32(slots.count - 1)
+    }
+
+    mutating func take(_ i: Int32) -> SimProof {
+        free.append(i)
+        return slots[Int(i)]
+    }
+}
+
 /// Proofs an owner (a miner group, or the market) holds, at most `maxProofs[type]` per type:
 /// the selector maximises credited Σψ, which never needs more than the best `maxProofs` of a
 /// type, so a lower-ψ proof beyond that bound is dropped. Memory stays O(providers).
+///
+/// The pool also keeps, per type, the sum of its per-proof-capped values. Because it never holds
+/// more than `maxProofs` of a type, that sum is the "best maxProofs values" term of the optimal
+/// credit (`PolicyBridge.optimalCredit(cappedSums:)`), available in O(1) on every arrival.
 struct ProofPool {
-    var proofs: [SimProof] = []
+    private(set) var proofs: [SimProof] = []
+    /// Σ `cappedMicro` by `ProofType.rawValue` (index 0 unused).
+    private(set) var cappedSum: [Int64] = Array(repeating: 0, count: 6)
 
-    mutating func add(_ p: SimProof, maxOfType: Int) {
+    var isEmpty: Bool { proofs.isEmpty }
+
+    /// Adds `p`; if the type is then over `maxOfType`, drops its worst proof (lowest ψ_adj, then
+    /// the latest). Returns false when that was `p` itself: the pool did not change.
+    mutating func add(_ p: SimProof, maxOfType: Int) -> Bool {
         proofs.append(p)
+        cappedSum[Int(p.type.rawValue)] += p.cappedMicro
         var n = 0, worst = -1
         for (i, q) in proofs.enumerated() where q.type == p.type {
             n += 1
             if worst < 0 || q.psiAdjMicro < proofs[worst].psiAdjMicro
                 || (q.psiAdjMicro == proofs[worst].psiAdjMicro && q.serial > proofs[worst].serial) { worst = i }
         }
-        if n > maxOfType, worst >= 0 { proofs.remove(at: worst) }
+        guard n > maxOfType, worst >= 0 else { return true }
+        remove(at: worst)
+        return worst != proofs.count
     }
 
     mutating func remove(provider: Int, serial: UInt64) -> Bool {
         guard let i = proofs.firstIndex(where: { $0.provider == provider && $0.serial == serial }) else { return false }
-        proofs.remove(at: i)
+        remove(at: i)
         return true
     }
 
-    mutating func remove(nullifiers: Set<Nullifier>) -> Bool {
-        let before = proofs.count
-        proofs.removeAll { nullifiers.contains($0.nullifier) }
-        return proofs.count != before
+    /// Removes every proof whose nullifier is in `nullifiers` (a block's few attached proofs).
+    mutating func remove(nullifiers: [Nullifier]) -> Bool {
+        var removed = false
+        var i = 0
+        while i < proofs.count {
+            if nullifiers.contains(proofs[i].nullifier) { remove(at: i); removed = true } else { i += 1 }
+        }
+        return removed
+    }
+
+    /// Re-prices every proof (α moved): `price` gives (ψ_adj, capped) for a proof.
+    mutating func reprice(_ price: (SimProof) -> (Int64, Int64)) {
+        for i in proofs.indices {
+            let (psi, capped) = price(proofs[i])
+            cappedSum[Int(proofs[i].type.rawValue)] += capped - proofs[i].cappedMicro
+            proofs[i].psiAdjMicro = psi
+            proofs[i].cappedMicro = capped
+        }
+    }
+
+    private mutating func remove(at i: Int) {
+        cappedSum[Int(proofs[i].type.rawValue)] -= proofs[i].cappedMicro
+        proofs.remove(at: i)
     }
 }

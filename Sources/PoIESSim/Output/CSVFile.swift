@@ -77,7 +77,7 @@ struct CSVBlockSink: BlockSink {
 }
 
 enum MinersCSV {
-    static let header = "replication,miner,hashrate_share,useful_share,blocks,block_share,orphans"
+    static let header = "replication,miner,hashrate_share,useful_share,blocks,block_share,orphans,reward,proof_spend,net_reward,market_proofs"
 
     /// One row per miner group of a replication.
     static func rows(_ r: ReplicationStats) -> String {
@@ -87,7 +87,8 @@ enum MinersCSV {
         var out = ""
         for g in r.groups {
             out += "\(r.replication),\(CSV.escape(g.name)),\(work > 0 ? g.work / work : 0),\(psi > 0 ? g.psiCreditedMicro / psi : 0),"
-            out += "\(g.blocks),\(blocks > 0 ? Double(g.blocks) / Double(blocks) : 0),\(g.orphans)\n"
+            out += "\(g.blocks),\(blocks > 0 ? Double(g.blocks) / Double(blocks) : 0),\(g.orphans),"
+            out += "\(g.reward),\(g.proofSpend),\(g.reward - g.proofSpend),\(g.marketProofs)\n"
         }
         return out
     }

@@ -42,7 +42,13 @@ public enum RunOutputs {
         public static let blocks = "blocks"
         public static let blockShare = "block_share"
         public static let orphans = "orphans"
-        public static var all: [String] { [replication, miner, hashrateShare, usefulShare, blocks, blockShare, orphans] }
+        public static let reward = "reward"
+        public static let proofSpend = "proof_spend"
+        public static let netReward = "net_reward"
+        public static let marketProofs = "market_proofs"
+        public static var all: [String] {
+            [replication, miner, hashrateShare, usefulShare, blocks, blockShare, orphans, reward, proofSpend, netReward, marketProofs]
+        }
     }
 }
 

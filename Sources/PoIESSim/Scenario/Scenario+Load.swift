@@ -68,6 +68,7 @@ struct ScenarioDecoder {
         let policyTOML = try loadPolicy(policy, c.error("policy", ""))
         let theta0 = try c.int("thetaMicro0", default: 2_000_000, min: 0, max: 700_000_000)
         let target = try c.double("targetBlockSeconds", default: 2.0, above: 0)
+        let blockReward = try c.double("blockReward", default: 1.0, min: 0)
         var retargetTable: [String: JSONValue] = [:]
         var rule = "ema"
         if let rt = c.raw("retarget") {
@@ -84,8 +85,8 @@ struct ScenarioDecoder {
         try RetargetBridge.validate(table: retargetTable, ctx: ctx)
         try c.finish()
         let chain = Scenario.Chain(policy: policy, policyTOML: policyTOML, thetaMicro0: Int64(theta0),
-                                   targetBlockSeconds: target, retargetRule: rule, retargetTable: retargetTable,
-                                   alphaTuner: nil)
+                                   targetBlockSeconds: target, blockReward: blockReward, retargetRule: rule,
+                                   retargetTable: retargetTable, alphaTuner: nil)
 
         // [network]
         var n = try TableReader(networkNode, path: ["network"], ctx: ctx)

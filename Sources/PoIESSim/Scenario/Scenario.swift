@@ -36,6 +36,8 @@ public struct Scenario: Sendable {
         public var policyTOML: String
         public var thetaMicro0: Int64
         public var targetBlockSeconds: Double
+        /// What a canonical block pays its finder (any unit; `miners.csv` reports revenue in it).
+        public var blockReward: Double
         /// `[chain.retarget] rule` (`ema` default, `window`, `asert`, `fixed`).
         public var retargetRule: String
         /// The whole `[chain.retarget]` table with `T` filled in from `targetBlockSeconds`;
@@ -97,6 +99,9 @@ public struct Scenario: Sendable {
         public var count: Int
         /// Miner group name, or `"market"`.
         public var owner: String
+        /// In `blockReward` units. A market proof costs its buyer `price` when the buyer attaches
+        /// it to a block it finds; a group's own provider costs the group `price` per proof
+        /// produced (running the farm), honest or not.
         public var price: Double
         /// Time between two proofs of one provider (seconds): exponential (rate) or fixed (interval).
         public var production: Production

@@ -32,6 +32,12 @@ public struct ReplicationStats: Sendable {
         public var blocks = 0
         public var orphans = 0
         public var psiCreditedMicro = 0.0
+        /// `blockReward` × canonical blocks.
+        public var reward = 0.0
+        /// Paid for proofs: market proofs attached plus own providers' production (`price`).
+        public var proofSpend = 0.0
+        /// Market proofs this group attached to blocks it found (canonical or not).
+        public var marketProofs = 0
     }
 
     init(replication: Int, scenario: Scenario) {
