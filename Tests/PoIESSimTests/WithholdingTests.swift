@@ -177,6 +177,17 @@ import Testing
         #expect(s1.psiCreditedByType[Int(ProofType.ai.rawValue)] > 0)
     }
 
+    /// The shipped study loads, runs in network mode and shows the attack (shortened run).
+    @Test func shippedScenarioRuns() throws {
+        let path = SimFixture.scenariosDir.appendingPathComponent("withholding.toml").path
+        let sc = try Scenario.load(path: path, overrides: [try ScenarioOverride(parsing: "scenario.blocks=1500")])
+        #expect(sc.miners[0].strategy == .withholding)
+        #expect(!sc.network.isInstant)
+        let (_, st) = try SimFixture.blocks(sc)
+        #expect(st.blocks == 1500)
+        #expect(st.groups[1...].allSatisfy { $0.orphans > 0 })
+    }
+
     @Test func hashModeIsRejected() throws {
         do {
             _ = try SimFixture.scenario("""
