@@ -27,6 +27,8 @@ public struct Summary: Sendable {
     public var groupNames: [String]
     public var groupCounts: [Int]
     public var groupSteady: [Bool]
+    /// Greedy groups (withholding groups are neither steady nor greedy for `steadyLossVsGreedy`).
+    var groupGreedy: [Bool]
     public var groupWork: [Double]
     public var groupBlocks: [Int]
     public var groupOrphans: [Int]
@@ -41,6 +43,7 @@ public struct Summary: Sendable {
         groupNames = scenario.miners.map(\.name)
         groupCounts = scenario.miners.map(\.count)
         groupSteady = scenario.miners.map { $0.strategy == .steady }
+        groupGreedy = scenario.miners.map { if case .greedy = $0.strategy { true } else { false } }
         groupWork = Array(repeating: 0, count: scenario.miners.count)
         groupBlocks = Array(repeating: 0, count: scenario.miners.count)
         groupOrphans = groupBlocks
@@ -130,7 +133,7 @@ public struct Summary: Sendable {
     public var steadyLossVsGreedy: Double? {
         var sb = 0.0, sw = 0.0, gb = 0.0, gw = 0.0
         for g in groupNames.indices {
-            if groupSteady[g] { sb += Double(groupBlocks[g]); sw += groupWork[g] } else { gb += Double(groupBlocks[g]); gw += groupWork[g] }
+            if groupSteady[g] { sb += Double(groupBlocks[g]); sw += groupWork[g] } else if groupGreedy[g] { gb += Double(groupBlocks[g]); gw += groupWork[g] }
         }
         guard sw > 0, gw > 0, gb > 0 else { return nil }
         return 1 - (sb / sw) / (gb / gw)

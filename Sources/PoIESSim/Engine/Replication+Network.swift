@@ -31,6 +31,8 @@ struct NetworkState {
     var byHeight: [Int: [Int]] = [:]
     var rng: StreamRNG
     var delays: [Distribution]
+    /// Private chains of block-withholding groups (nil when no group withholds).
+    var withholding: WithholdingState?
 
     /// Fork choice: highest cumulative S, then height, then smaller hash.
     static func better(_ a: NetBlock, than b: NetBlock) -> Bool {
@@ -49,6 +51,9 @@ extension Replication {
                              rng: StreamRNG(seed: sc.seed, replication: rep, stream: .network),
                              delays: sc.miners.map { $0.propagation ?? sc.network.propagation })
         n.blocks[0] = genesis
+        if sc.miners.contains(where: { $0.strategy == .withholding }) {
+            n.withholding = WithholdingState(groups: sc.miners.map { $0.strategy == .withholding })
+        }
         net = n
         expNegTheta = 1  // rates are absolute in network mode (each group has its own Θ)
     }
@@ -79,20 +84,27 @@ extension Replication {
         net!.nextId += 1
         net!.blocks[id] = b
         net!.byHeight[b.height, default: []].append(id)
-        if NetworkState.better(b, than: net!.blocks[net!.best]!) { net!.best = id }
+        // `best` is the best *public* block: a withheld block joins it only when published.
+        let withholds = net!.withholding?.withholds(g) ?? false
+        if !withholds, NetworkState.better(b, than: net!.blocks[net!.best]!) { net!.best = id }
         if s > 0 {
             let attached = consume(group: g)
             if let tuner = policy.tuner, var st = alphaState { tuneAlpha(tuner, &st, attached) }
         }
         adopt(g, id)
-        for other in sc.miners.indices where other != g {
-            let d = max(0, net!.delays[other].sample(&net!.rng))
-            events.push(now + d, .deliver(group: other, block: id))
-        }
+        if withholds { foundWithheld(g, id) } else { broadcast(id, from: g) }
         height = net!.blocks[net!.best]!.height + 1
         if !counting && height >= sc.warmupBlocks { startCounting() }
         finalize(upTo: height - 1 - sc.network.finalityDepth, sink: &sink)
         if b.height < net!.finalHeight + 1 { emitLate(id, sink: &sink) }
+    }
+
+    /// Block `id` reaches every group but its finder `g` after each receiver's propagation delay.
+    mutating func broadcast(_ id: Int, from g: Int) {
+        for other in sc.miners.indices where other != g {
+            let d = max(0, net!.delays[other].sample(&net!.rng))
+            events.push(now + d, .deliver(group: other, block: id))
+        }
     }
 
     /// Group g switches its tip to block `id` (its own, or a delivered better one).
@@ -110,6 +122,7 @@ extension Replication {
 
     /// A block reaches group g; returns whether g's rate changed.
     mutating func deliver(_ g: Int, _ id: Int) -> Bool {
+        if net!.withholding?.withholds(g) == true { return deliverToWithholder(g, id) }
         guard let b = net!.blocks[id], let cur = net!.blocks[net!.tip[g]] else { return false }
         guard NetworkState.better(b, than: cur) else { return false }
         let before = tree[g]

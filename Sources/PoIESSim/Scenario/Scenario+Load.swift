@@ -109,7 +109,14 @@ struct ScenarioDecoder {
             }
         }
 
-        network.isInstant = network.propagation.isZero && miners.allSatisfy { $0.propagation?.isZero ?? true }
+        // A withholding group keeps a private tip, so it needs per-group views (network mode)
+        // even when every propagation delay is 0.
+        let withholder = miners.firstIndex { $0.strategy == .withholding }
+        if mode == .hash, let w = withholder {
+            throw ctx.error(["miners", String(w), "strategy"],
+                            "\"steady\" or \"greedy\" with mode = \"hash\" (\"withholding\" needs per-group chain views, which exact mode does not run; use mode = \"rate\")")
+        }
+        network.isInstant = withholder == nil && network.propagation.isZero && miners.allSatisfy { $0.propagation?.isZero ?? true }
         if mode == .hash && !network.isInstant {
             throw ctx.error(["scenario", "mode"], "\"rate\" when [network] propagation is on (exact mode runs one shared tip)")
         }
@@ -133,11 +140,13 @@ struct ScenarioDecoder {
         let name = try r.string("name", default: "miner\(index)")
         let count = try r.int("count", default: 1, min: 0, max: 100_000_000)
         let hashrate = try r.double("hashrate", min: 0)
-        let strategyName = try r.string("strategy", default: "steady", oneOf: ["steady", "greedy"])
+        let strategyName = try r.string("strategy", default: "steady", oneOf: ["steady", "greedy", "withholding"])
         let strategy: Scenario.Strategy
         if strategyName == "greedy" {
             strategy = .greedy(threshold: try r.double("greedyThreshold", default: 1.0, above: 0),
                                window: try r.int("greedyWindow", default: 48, min: 1))
+        } else if strategyName == "withholding" {
+            strategy = .withholding
         } else {
             strategy = .steady
         }

@@ -59,7 +59,8 @@ public struct Scenario: Sendable {
         /// A block is final (rows are written, orphans decided) once the best tip is this many
         /// blocks above it.
         public var finalityDepth: Int
-        /// Whether every group always mines on the same tip (no delay anywhere).
+        /// Whether every group always mines on the same tip (no delay anywhere and no group
+        /// withholding blocks).
         public var isInstant: Bool = true
     }
 
@@ -67,6 +68,10 @@ public struct Scenario: Sendable {
         case steady
         /// Mines only while Θ < threshold × (moving average of Θ over `window` blocks).
         case greedy(threshold: Double, window: Int)
+        /// Block withholding (Eyal–Sirer selfish mining adapted to PoIES fork choice): mines on a
+        /// private tip and publishes only to beat a competing block. Forces network mode. See
+        /// docs/decisions/withholding.md.
+        case withholding
     }
 
     public struct ScheduleStep: Sendable, Equatable {
