@@ -35,6 +35,7 @@ import Testing
         owner = "farmer"
         price = 0.125
         interval = 4.0
+        metrics = { iterations = 100000000 }
         """
 
     @Test func rewardsAndSpendAddUp() throws {
@@ -116,7 +117,8 @@ import Testing
                 #expect(changed == (pool.proofs.map(\.serial) != before), "step \(step)")
             } else if r < 0.8 {
                 let victim = pool.proofs[Int(rng.uniformOpen() * Double(pool.proofs.count))]
-                #expect(pool.remove(provider: 0, serial: victim.serial))
+                let removed = pool.remove(provider: 0, serial: victim.serial)
+                #expect(removed)
             } else {
                 let k = min(pool.proofs.count, 3)
                 _ = pool.remove(nullifiers: pool.proofs.prefix(k).map(\.nullifier))
