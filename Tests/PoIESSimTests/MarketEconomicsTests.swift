@@ -69,6 +69,19 @@ import Testing
         #expect(st.groups[0].proofSpend == 0)
     }
 
+    @Test func networkModeCountsProofsOfCanonicalBlocksAndPaysRewardsForThem() throws {
+        // Only the farmer's VDF provider (maxProofs 1): each credited canonical block carries one proof.
+        let sc = try SimFixture.scenario(Self.toml, ["providers.0.count=0", "network.propagation=0.5"])
+        let (rows, st) = try SimFixture.blocks(sc)
+        #expect(st.orphans > 0)
+        let canonical = rows.filter { !$0.orphaned && $0.height >= 100 }
+        #expect(st.proofsAttached > 0)
+        #expect(st.proofsAttached == canonical.filter { $0.psiByType.4 > 0 }.count)
+        for (g, grp) in st.groups.enumerated() {
+            #expect(grp.reward == Double(canonical.filter { $0.minerGroup == g }.count) * 3.125)
+        }
+    }
+
     @Test func minersCSVAndSummaryCarryTheEconomics() throws {
         let sc = try SimFixture.scenario(Self.toml, ["scenario.replications=2"])
         let dir = SimFixture.tempDir()

@@ -11,6 +11,8 @@ struct NetBlock {
     var h: Int64
     var credited: Int64
     var byType: (Int64, Int64, Int64, Int64, Int64)
+    /// Proofs the block carries.
+    var attached: Int
     /// Cumulative S = Σ (H + Σψ credited) along the chain, µ-nats (fork choice, first key).
     var cumS: Int64
     /// Tie-break of last resort ("smaller hash"): a random 64-bit stand-in for the block hash.
@@ -45,7 +47,7 @@ struct NetworkState {
 extension Replication {
     mutating func setUpNetwork() {
         let genesis = NetBlock(parent: -1, height: -1, time: 0, group: -1, theta: theta, h: 0, credited: 0,
-                               byType: (0, 0, 0, 0, 0), cumS: 0, hash: 0, retarget: ctrl.state)
+                               byType: (0, 0, 0, 0, 0), attached: 0, cumS: 0, hash: 0, retarget: ctrl.state)
         var n = NetworkState(tip: Array(repeating: 0, count: sc.miners.count),
                              thetaOf: Array(repeating: theta, count: sc.miners.count),
                              rng: StreamRNG(seed: sc.seed, replication: rep, stream: .network),
@@ -79,6 +81,7 @@ extension Replication {
         _ = ctrl.rule.step(&state, RetargetSample(dt: now - parent.time))
         let b = NetBlock(parent: parentId, height: parent.height + 1, time: now, group: g, theta: th, h: h, credited: s,
                          byType: (sel.creditedByType[1], sel.creditedByType[2], sel.creditedByType[3], sel.creditedByType[4], sel.creditedByType[5]),
+                         attached: s > 0 ? sel.chosen.count : 0,
                          cumS: parent.cumS + h + s, hash: net!.rng.next(), retarget: state)
         let id = net!.nextId
         net!.nextId += 1
@@ -180,6 +183,7 @@ extension Replication {
                 stats.groups[b.group].blocks += 1
                 stats.groups[b.group].reward += sc.chain.blockReward
                 if b.credited > 0 {
+                    stats.proofsAttached += b.attached
                     stats.groups[b.group].psiCreditedMicro += Double(b.credited)
                     let bt = [b.byType.0, b.byType.1, b.byType.2, b.byType.3, b.byType.4]
                     for i in 0..<5 { stats.psiCreditedByType[i + 1] += Double(bt[i]) }
