@@ -115,12 +115,21 @@ enum SummaryTable {
         }
         let w = rows.map(\.0.count).max() ?? 0
         var out = rows.map { $0.0.padding(toLength: w, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
+        // Economics columns only when someone paid for proofs (rewards alone are blocks × blockReward).
+        let money = s.proofSpend > 0
         out += "\n\n" + "miner".padding(toLength: 16, withPad: " ", startingAt: 0) + "  hash share  block share  blocks"
+        if money { out += "     reward      spent        net" }
         for (i, n) in s.groupNames.enumerated() {
             out += "\n" + String(n.prefix(16)).padding(toLength: 16, withPad: " ", startingAt: 0)
                 + "  " + f(s.hashrateShares[i]).padding(toLength: 10, withPad: " ", startingAt: 0)
                 + "  " + f(s.blockShares[i]).padding(toLength: 11, withPad: " ", startingAt: 0)
-                + "  \(s.groupBlocks[i])"
+                + "  " + (money ? "\(s.groupBlocks[i])".padding(toLength: 6, withPad: " ", startingAt: 0) : "\(s.groupBlocks[i])")
+            if money {
+                for v in [s.groupReward[i], s.groupSpend[i], s.groupReward[i] - s.groupSpend[i]] {
+                    let t = f(v, 1)
+                    out += "  " + String(repeating: " ", count: max(0, 9 - t.count)) + t
+                }
+            }
             if i >= 19 && s.groupNames.count > 21 { out += "\n… \(s.groupNames.count - 20) more groups (see miners.csv)"; break }
         }
         return out

@@ -35,6 +35,9 @@ public struct Summary: Sendable {
     /// Paid for proofs (market purchases + own production) and market proofs bought, all groups.
     public var proofSpend = 0.0
     public var marketProofsBought = 0
+    /// Per group: block rewards and proof spend, in `blockReward` units.
+    public var groupReward: [Double]
+    public var groupSpend: [Double]
 
     public init(scenario: Scenario) {
         self.scenario = scenario.name
@@ -47,6 +50,8 @@ public struct Summary: Sendable {
         groupWork = Array(repeating: 0, count: scenario.miners.count)
         groupBlocks = Array(repeating: 0, count: scenario.miners.count)
         groupOrphans = groupBlocks
+        groupReward = groupWork
+        groupSpend = groupWork
     }
 
     /// Adds one replication; call in replication order for byte-identical results.
@@ -70,6 +75,8 @@ public struct Summary: Sendable {
             groupBlocks[g] += r.groups[g].blocks
             groupOrphans[g] += r.groups[g].orphans
             proofSpend += r.groups[g].proofSpend
+            groupReward[g] += r.groups[g].reward
+            groupSpend[g] += r.groups[g].proofSpend
             marketProofsBought += r.groups[g].marketProofs
         }
     }
