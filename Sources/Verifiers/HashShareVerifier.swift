@@ -9,17 +9,11 @@ public struct HashShareVerifier: ProofVerifier {
     public init() {}
 
     public func verify(_ envelope: ProofEnvelope, context: VerifierContext) -> Result<VerifiedProof, Rejection> {
-        do {
-            return .success(try check(envelope, context: context))
-        } catch {
-            return .failure(error)
-        }
+        Result { () throws(Rejection) in try check(envelope, context: context) }
     }
 
     func check(_ envelope: ProofEnvelope, context: VerifierContext) throws(Rejection) -> VerifiedProof {
-        guard envelope.type == .hashShare else {
-            throw Rejection(.unknownType, field: "type_id", "expected hashshare:v1, got \(envelope.type.wireId)")
-        }
+        try envelope.expect(.hashShare)
         // Schema.
         var r = try BodyReader(envelope.body)
         let templateId = try r.string("templateId")

@@ -10,17 +10,11 @@ public struct WesolowskiVerifier: ProofVerifier {
     public init() {}
 
     public func verify(_ envelope: ProofEnvelope, context: VerifierContext) -> Result<VerifiedProof, Rejection> {
-        do {
-            return .success(try check(envelope, context: context))
-        } catch {
-            return .failure(error)
-        }
+        Result { () throws(Rejection) in try check(envelope, context: context) }
     }
 
     func check(_ envelope: ProofEnvelope, context: VerifierContext) throws(Rejection) -> VerifiedProof {
-        guard envelope.type == .vdf else {
-            throw Rejection(.unknownType, field: "type_id", "expected vdf:v1, got \(envelope.type.wireId)")
-        }
+        try envelope.expect(.vdf)
         // Schema.
         var r = try BodyReader(envelope.body)
         let n = try r.bigUInt("N")

@@ -7,23 +7,13 @@ import MiningCore
 /// ``QualityOfService``; `traps = correct / total` after recomputing **every** trap answer;
 /// `redundancy = 1` (one attested execution; a block builder that sees several proofs of the same
 /// job may raise it — see docs/decisions/useful-verifiers.md).
-public struct AIVerifier: ProofVerifier {
+public struct AIVerifier: BodyProofVerifier {
     public init() {}
 
     public static let unitsPerMac: Double = 1.0 / 1_048_576
 
-    public static func verify(envelope: ProofEnvelope, context: VerifierContext) -> Result<ProofMetrics, Rejection> {
-        do throws(Rejection) {
-            try envelope.expect(.ai)
-            let body = try AIProofBody.decode(envelope.body)
-            return .success(try verify(body: body, nullifier: envelope.nullifier, context: context))
-        } catch { return .failure(error) }
-    }
-
-    /// The registry seam: the same checks, returning the verified proof.
-    public func verify(_ envelope: ProofEnvelope, context: VerifierContext) -> Result<VerifiedProof, Rejection> {
-        Self.verify(envelope: envelope, context: context).map { VerifiedProof(envelope, metrics: $0) }
-    }
+    public static let proofType = ProofType.ai
+    public static func decodeBody(_ body: JSONValue) throws(Rejection) -> AIProofBody { try AIProofBody.decode(body) }
 
     public static func verify(body: AIProofBody, nullifier: [UInt8], context: VerifierContext) throws(Rejection) -> ProofMetrics {
         // Bindings.

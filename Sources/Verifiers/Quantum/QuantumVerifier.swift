@@ -6,21 +6,11 @@ import MiningCore
 /// Metrics: `traps = Σ counts of traps whose committed outcome is the ideal one / (shots · traps)`
 /// (a trap whose committed outcome is wrong contributes 0: its counts are of the wrong bitstring);
 /// `units = depth · width · log1p(shots) · context.quantumUnitsScale`; `qos` as for AI.
-public struct QuantumVerifier: ProofVerifier {
+public struct QuantumVerifier: BodyProofVerifier {
     public init() {}
 
-    public static func verify(envelope: ProofEnvelope, context: VerifierContext) -> Result<ProofMetrics, Rejection> {
-        do throws(Rejection) {
-            try envelope.expect(.quantum)
-            let body = try QuantumProofBody.decode(envelope.body)
-            return .success(try verify(body: body, nullifier: envelope.nullifier, context: context))
-        } catch { return .failure(error) }
-    }
-
-    /// The registry seam: the same checks, returning the verified proof.
-    public func verify(_ envelope: ProofEnvelope, context: VerifierContext) -> Result<VerifiedProof, Rejection> {
-        Self.verify(envelope: envelope, context: context).map { VerifiedProof(envelope, metrics: $0) }
-    }
+    public static let proofType = ProofType.quantum
+    public static func decodeBody(_ body: JSONValue) throws(Rejection) -> QuantumProofBody { try QuantumProofBody.decode(body) }
 
     public static func verify(body: QuantumProofBody, nullifier: [UInt8], context: VerifierContext) throws(Rejection) -> ProofMetrics {
         guard SHA3_256.hash(body.trapSeed) == body.trapSeedCommit else {

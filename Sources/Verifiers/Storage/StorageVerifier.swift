@@ -5,21 +5,11 @@ import MiningCore
 /// A wrong opening rejects the proof; missing openings only lower `avail = provided/challenges`;
 /// `heartbeat` holds iff at least half the challenges are answered (all answered ones verify, or
 /// the proof was rejected); `sizeGiB = leafCount · 4096 / 2^30`; `retrieval = tickets/challenges`.
-public struct StorageVerifier: ProofVerifier {
+public struct StorageVerifier: BodyProofVerifier {
     public init() {}
 
-    public static func verify(envelope: ProofEnvelope, context: VerifierContext) -> Result<ProofMetrics, Rejection> {
-        do throws(Rejection) {
-            try envelope.expect(.storage)
-            let body = try StorageProofBody.decode(envelope.body)
-            return .success(try verify(body: body, nullifier: envelope.nullifier, context: context))
-        } catch { return .failure(error) }
-    }
-
-    /// The registry seam: the same checks, returning the verified proof.
-    public func verify(_ envelope: ProofEnvelope, context: VerifierContext) -> Result<VerifiedProof, Rejection> {
-        Self.verify(envelope: envelope, context: context).map { VerifiedProof(envelope, metrics: $0) }
-    }
+    public static let proofType = ProofType.storage
+    public static func decodeBody(_ body: JSONValue) throws(Rejection) -> StorageProofBody { try StorageProofBody.decode(body) }
 
     public static func verify(body: StorageProofBody, nullifier: [UInt8], context: VerifierContext) throws(Rejection) -> ProofMetrics {
         let challenges = context.storageChallenges
