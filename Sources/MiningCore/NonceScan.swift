@@ -1,16 +1,20 @@
+import CCPUFeatures
+import KeccakCoreAVX512
+
 /// The scanner's core loop as pure functions: hash a range of counters for one extranonce2 and
 /// return the hits. ``NonceScanner`` runs these on threads; tests call them directly.
 public enum NonceScan {
-    /// How many nonces one pass of the hot loop hashes side by side.
+    /// How many nonces one pass of the hot loop hashes side by side, and how.
     ///
-    /// `scalar` is the default and the fastest measured: on the default x86-64 target it runs
-    /// plain `rol`/`xor`/`and`/`not` on general registers, and on an AVX-512 target
-    /// (`-Xswiftc -target-cpu -Xswiftc skylake-avx512` or newer) LLVM vectorises its chunk loop
-    /// 8 nonces wide with `vprolq`/`vpternlogq`. The explicit `SIMDn<UInt64>` kernels are
-    /// correct (tested lane for lane) but measured slower on both targets — LLVM scalarises much
-    /// of the generic SIMD code — and are kept for `simctl bench hash --kernel` comparisons.
+    /// `avx512` is the default where the CPU has AVX-512 (F, CD, BW, DQ, VL; checked once with
+    /// CPUID): the same loop as `scalar`, compiled in the `KeccakCoreAVX512` module for
+    /// `skylake-avx512`, where LLVM vectorises it 8 nonces wide with `vprolq`/`vpternlogq`
+    /// (≈ 7× `scalar` on this machine). Elsewhere `scalar` is the default: on the baseline
+    /// x86-64 target it runs plain `rol`/`xor`/`and`/`not` on general registers. The explicit
+    /// `SIMDn<UInt64>` kernels are correct (tested lane for lane) but measured slower — LLVM
+    /// scalarises much of the generic SIMD code — and are kept for `simctl bench hash --kernel`.
     public enum Kernel: String, Sendable, CaseIterable {
-        /// One state per permutation on `UInt64` lanes.
+        /// One state per permutation on `UInt64` lanes, portable build.
         case scalar
         /// Two states per permutation on `SIMD2<UInt64>` (one SSE2 register per lane).
         case simd2
@@ -18,16 +22,23 @@ public enum NonceScan {
         case simd4
         /// Eight states per permutation on `SIMD8<UInt64>` (one AVX-512 register per lane).
         case simd8
+        /// The `scalar` loop compiled for AVX-512 (auto-vectorised 8 wide); only where the CPU has it.
+        case avx512
 
-        /// The kernel that measured fastest (see above).
-        public static let `default`: Kernel = .scalar
+        /// The fastest kernel this CPU runs (see above).
+        public static let `default`: Kernel = avx512Supported ? .avx512 : .scalar
+
+        /// Whether this CPU can run the kernel (every kernel but `avx512` runs anywhere).
+        public var isAvailable: Bool { self != .avx512 || Self.avx512Supported }
+
+        static let avx512Supported = poies_cpu_supports_skylake_avx512() != 0
 
         public var width: Int {
             switch self {
             case .scalar: return 1
             case .simd2: return 2
             case .simd4: return 4
-            case .simd8: return 8
+            case .simd8, .avx512: return 8
             }
         }
     }
@@ -48,6 +59,13 @@ public enum NonceScan {
         case .simd2: candidatesSIMD2(base, counters, either.w0, &candidates)
         case .simd4: candidatesSIMD4(base, counters, either.w0, &candidates)
         case .simd8: candidatesSIMD8(base, counters, either.w0, &candidates)
+        case .avx512:
+            // Never the AVX-512 code on a CPU without it (it would die on an illegal instruction).
+            if Kernel.avx512Supported {
+                KeccakAVX512.candidates(base, counters, either.w0, &candidates)
+            } else {
+                candidatesScalar(base, counters, either.w0, &candidates)
+            }
         }
         return candidates.compactMap { c in
             confirm(midstate, extranonce2: extranonce2, counter: c, targets: targets)
@@ -71,14 +89,7 @@ public enum NonceScan {
 
     // MARK: - Kernels (the hot loops)
 
-    /// Appends every counter whose `x`'s top 64 bits are ≤ `t0` (a necessary condition for
-    /// `x ≤ X` when `t0` is X's top word).
-    ///
-    /// Chunks of 64 counters go through ``countAtOrBelow``, a loop with no side effects but a
-    /// count; only a chunk with a candidate is walked again to find which counter it was. That
-    /// shape lets LLVM's loop vectoriser hash 8 nonces per AVX-512 instruction stream when the
-    /// build targets such a CPU (`-Xswiftc -target-cpu -Xswiftc znver4`, measured ~5× the scalar
-    /// rate), while the default x86-64 build stays scalar.
+    /// `ScanCore.chunkedCandidates` on the portable target.
     ///
     /// `@_optimize(size)` is there only to keep LLVM's vectorisers away on the default target:
     /// on baseline x86-64 (SSE2, no vector rotate) they pack lanes into XMM registers, where a
@@ -89,38 +100,7 @@ public enum NonceScan {
     static func candidatesScalar(
         _ base: KeccakLanes<UInt64>, _ counters: Range<UInt64>, _ t0: UInt64, _ out: inout [UInt64]
     ) {
-        var c = counters.lowerBound
-        let end = counters.upperBound
-        while c < end {
-            let chunkEnd = end - c > 64 ? c + 64 : end
-            if countAtOrBelow(base, c, chunkEnd, t0) > 0 {
-                for k in c ..< chunkEnd where topWord(base, k) <= t0 { out.append(k) }
-            }
-            c = chunkEnd
-        }
-    }
-
-    /// How many counters in `start ..< end` draw an `x` whose top word is ≤ `t0`.
-    @inline(__always)
-    static func countAtOrBelow(_ base: KeccakLanes<UInt64>, _ start: UInt64, _ end: UInt64, _ t0: UInt64) -> Int {
-        var n = 0
-        var c = start
-        while c < end {
-            if topWord(base, c) <= t0 { n &+= 1 }
-            c &+= 1
-        }
-        return n
-    }
-
-    /// The top 64 bits of `x` for one counter: one permutation; only lane 0 is read, so the
-    /// optimiser drops the last round's other 24 lanes.
-    @inline(__always)
-    static func topWord(_ base: KeccakLanes<UInt64>, _ c: UInt64) -> UInt64 {
-        var s = base
-        s.a2 ^= UDrawMidstate.lane2(counter: c)
-        s.a3 ^= UDrawMidstate.lane3(counter: c)
-        KeccakF1600.permuteLanes(&s)
-        return s.a0.byteSwapped
+        ScanCore.chunkedCandidates(base, counters, t0, &out)
     }
 
     static func candidatesSIMD2(
@@ -163,7 +143,7 @@ public enum NonceScan {
         while end - c >= n {
             let cv = V(repeating: c) &+ offsets
             var l3 = V()
-            for j in 0 ..< V.scalarCount { l3[j] = UDrawMidstate.lane3(counter: cv[j]) }
+            for j in 0 ..< V.scalarCount { l3[j] = ScanCore.lane3(counter: cv[j]) }
             var s = vbase
             s.a2 ^= cv & topByte
             s.a3 ^= l3

@@ -73,11 +73,11 @@ public struct UDrawMidstate: Sendable, Equatable {
 
     /// Lane 2's counter byte (the counter's most significant byte at lane 2 byte 7).
     @inlinable @inline(__always)
-    public static func lane2(counter: UInt64) -> UInt64 { counter & 0xFF00_0000_0000_0000 }
+    public static func lane2(counter: UInt64) -> UInt64 { ScanCore.lane2(counter: counter) }
 
     /// Lane 3's counter bytes (counter bytes 1..7 at lane 3 bytes 0..6).
     @inlinable @inline(__always)
-    public static func lane3(counter: UInt64) -> UInt64 { counter.byteSwapped &>> 8 }
+    public static func lane3(counter: UInt64) -> UInt64 { ScanCore.lane3(counter: counter) }
 
     /// The not-yet-permuted state for `extranonce2` with counter zero (a per-thread constant).
     @inlinable

@@ -131,6 +131,15 @@ import TestSupport
         }
     }
 
+    /// The AVX-512 build is the default exactly where the CPU runs it; elsewhere `.avx512` falls
+    /// back to the portable loop (the kernel tests below run it either way).
+    @Test func defaultKernelIsTheFastestTheCPURuns() {
+        let avx = NonceScan.Kernel.avx512.isAvailable
+        #expect(NonceScan.Kernel.default == (avx ? .avx512 : .scalar))
+        #expect(NonceScan.Kernel.allCases.filter { !$0.isAvailable } == (avx ? [] : [.avx512]))
+        #expect(NonceScan.Kernel.avx512.width == 8)
+    }
+
     @Test(arguments: NonceScan.Kernel.allCases)
     func everyKernelFindsTheScalarHits(kernel: NonceScan.Kernel) throws {
         var rng = SplitMix64(seed: 0xC0FFEE)  // fixed seed

@@ -37,6 +37,9 @@ struct BenchHash: ParsableCommand {
         guard let kernel = NonceScan.Kernel(rawValue: kernel) else {
             throw CLI.fail("--kernel", "one of \(NonceScan.Kernel.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        guard kernel.isAvailable else {
+            throw CLI.fail("--kernel", "a kernel this CPU runs (\(kernel.rawValue) needs AVX-512 F/CD/BW/DQ/VL; try scalar)")
+        }
 
         let signBytes = (0 ..< UDrawMidstate.signBytesCount).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }
         let mixSeed = (0 ..< UDrawMidstate.mixSeedCount).map { UInt8(truncatingIfNeeded: $0 &* 29 &+ 3) }
