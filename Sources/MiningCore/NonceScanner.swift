@@ -34,13 +34,21 @@ public final class NonceScanner: @unchecked Sendable {
         /// template). Bounded runs make a scan reproducible.
         public var countersPerThread: UInt64?
         public var kernel: NonceScan.Kernel
+        /// A ceiling on the total hash rate (nonces/s over all threads; nil: as fast as the CPU
+        /// goes). A devnet whose Θ tops out at a few nats is mined far faster than its target
+        /// interval by a modern CPU; this lets an operator mine at the intended pace. Each thread
+        /// gets an equal share and sleeps after a batch that ran ahead of it.
+        public var maxHashesPerSecond: Double?
 
         public init(
             threads: Int = ProcessInfo.processInfo.activeProcessorCount, extranonce2Base: UInt32 = 0,
-            batchSize: Int = 4096, countersPerThread: UInt64? = nil, kernel: NonceScan.Kernel = .default
+            batchSize: Int = 4096, countersPerThread: UInt64? = nil, kernel: NonceScan.Kernel = .default,
+            maxHashesPerSecond: Double? = nil
         ) {
             precondition(threads >= 1, "NonceScanner needs at least one thread")
             precondition(batchSize >= 1, "NonceScanner batchSize must be at least 1")
+            precondition(maxHashesPerSecond.map { $0.isFinite && $0 > 0 } ?? true, "NonceScanner maxHashesPerSecond must be positive")
+            self.maxHashesPerSecond = maxHashesPerSecond
             self.threads = threads
             self.extranonce2Base = extranonce2Base
             self.batchSize = batchSize
@@ -155,10 +163,23 @@ public final class NonceScanner: @unchecked Sendable {
         guard work.targets.either != nil else { return true }  // no x qualifies: nothing to find
         let limit = configuration.countersPerThread ?? .max
         let batch = UInt64(configuration.batchSize)
+        let perThreadRate = configuration.maxHashesPerSecond.map { $0 / Double(configuration.threads) }
+        let clock = ContinuousClock()
+        let start = clock.now
         var c: UInt64 = 0
         while c < limit {
             if stopRequested.load(ordering: .relaxed) || generation.load(ordering: .relaxed) != gen {
                 return false
+            }
+            if let r = perThreadRate {
+                // Ahead of the allowed pace: sleep until it catches up, in short naps so a stop or
+                // a new template is still seen within 20 ms.
+                let ahead = start.advanced(by: .seconds(Double(c) / r)) - clock.now
+                if ahead > .zero {
+                    let s = Double(ahead.components.seconds) + Double(ahead.components.attoseconds) * 1e-18
+                    Thread.sleep(forTimeInterval: min(0.02, s))
+                    continue
+                }
             }
             let n = min(batch, limit - c)
             let hits = NonceScan.scanRange(

@@ -24,7 +24,7 @@ struct Mine: AsyncParsableCommand {
 
             Environment variables (used when the flag is absent): DATA_DIR, MINER_THREADS, \
             MINER_PROOFS, RPC_LISTEN, STRATUM_LISTEN, TEMPLATE_REFRESH, CHAIN_ID, MINER_CONNECT, \
-            MINER_BLOCKS, MINER_VDF_T, MINER_COINBASE, LOG_LEVEL.
+            MINER_BLOCKS, MINER_VDF_T, MINER_COINBASE, MINER_MAX_HASHRATE, LOG_LEVEL.
 
             Endpoints on --rpc: POST /rpc (JSON-RPC 2.0), GET /openrpc, GET /metrics, WebSocket /ws.
             """
@@ -63,6 +63,10 @@ struct Mine: AsyncParsableCommand {
     @Option(help: "Coinbase text of the templates (env MINER_COINBASE; default devnet-miner).")
     var coinbase: String?
 
+    @Option(name: .customLong("max-hashrate"),
+            help: "Cap the local CPU miner at this many nonces/s, all threads together (env MINER_MAX_HASHRATE; default: no cap). The devnet's Θ tops out at 12 nats, so about e^12 / T ≈ 81,000 H/s mines at the 2 s target T.")
+    var maxHashrate: Double?
+
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         func pick<T>(_ flag: T?, _ name: String, _ envName: String, _ parse: (String) -> T?, _ expected: String, _ def: T) throws -> T {
@@ -85,6 +89,10 @@ struct Mine: AsyncParsableCommand {
         let blocks = try pick(self.blocks, "blocks", "MINER_BLOCKS", { Int($0) }, "an integer ≥ 0", -1)
         let vdfT = try pick(self.vdfT, "vdf-t", "MINER_VDF_T", { UInt64($0) }, "an integer", 4096)
         let coinbase = try pick(self.coinbase, "coinbase", "MINER_COINBASE", { $0 }, "text", "devnet-miner")
+        let maxHashrate = try pick(self.maxHashrate, "max-hashrate", "MINER_MAX_HASHRATE", { Double($0) }, "nonces per second", 0)
+        guard maxHashrate.isFinite, maxHashrate >= 0 else {
+            throw CLI.fail("--max-hashrate", "expected a positive number of nonces per second, got \(maxHashrate)")
+        }
 
         var providers: [any ProofProvider] = []
         for name in proofs.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !name.isEmpty {
@@ -153,7 +161,7 @@ struct Mine: AsyncParsableCommand {
 
         let events = await node.chainEvents()
         await node.start()
-        let miner = threads > 0 ? LocalMiner(node: node, threads: threads) : nil
+        let miner = threads > 0 ? LocalMiner(node: node, threads: threads, maxHashesPerSecond: maxHashrate > 0 ? maxHashrate : nil) : nil
 
         var server: RunningHTTPServer?
         if let (host, port) = rpcAddress {

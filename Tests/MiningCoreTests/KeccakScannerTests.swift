@@ -297,6 +297,27 @@ import TestSupport
         #expect(final[gb, default: 0] >= 1000)
     }
 
+    /// A throttled scanner never runs ahead of its cap (an upper bound: a slow machine can only
+    /// stay further below it), still makes progress, and stops promptly while it is asleep.
+    @Test func throttledScannerStaysUnderItsCapAndStopsPromptly() throws {
+        let work = try Self.work(seed: 16, share: nil)
+        let cap = 40_000.0, batch = 1000
+        let scanner = NonceScanner(configuration: .init(threads: 2, batchSize: batch, maxHashesPerSecond: cap))
+        let clock = ContinuousClock()
+        let start = clock.now
+        scanner.submit(work)
+        Thread.sleep(forTimeInterval: 0.5)
+        let hashed = scanner.hashCount
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        // Each thread may start one batch at t = 0 before the pace applies.
+        #expect(Double(hashed) <= cap * seconds + Double(2 * batch))
+        #expect(hashed >= UInt64(2 * batch))
+        let t0 = clock.now
+        scanner.stop()
+        #expect(clock.now - t0 < .milliseconds(500))  // naps are ≤ 20 ms
+    }
+
     @Test func scannerWithoutQualifyingTargetIdles() throws {
         let work = ScanWork(midstate: try Self.work(seed: 15, share: nil).midstate, targets: ScanTargets(share: nil, block: nil))
         let scanner = NonceScanner(configuration: .init(threads: 2))

@@ -24,10 +24,13 @@ public final class CPUMiner: Sendable {
 
     /// Starts `threads` scanning threads (idle until ``setJob(_:sharesPerBlock:)``). `onBlock` runs
     /// on a scanning thread; keep it short (hand the nonce to the node asynchronously).
-    public init(threads: Int, onBlock: @escaping @Sendable (MiningJob, Nonce) -> Void) {
+    /// `maxHashesPerSecond` caps the total hash rate (nil: unthrottled); see
+    /// ``NonceScanner/Configuration/maxHashesPerSecond``.
+    public init(threads: Int, maxHashesPerSecond: Double? = nil, onBlock: @escaping @Sendable (MiningJob, Nonce) -> Void) {
         self.threads = max(1, threads)
         let state = self.state
-        scanner = NonceScanner(configuration: .init(threads: self.threads, batchSize: 1024)) { event in
+        scanner = NonceScanner(configuration: .init(threads: self.threads, batchSize: 1024,
+                                                    maxHashesPerSecond: maxHashesPerSecond)) { event in
             guard event.hit.isBlock, let cur = state.job.withLock({ $0 }), cur.generation == event.generation,
                   state.solved.exchange(cur.generation, ordering: .relaxed) != cur.generation,
                   let nonce = Nonce(bytes: event.hit.nonce) else { return }

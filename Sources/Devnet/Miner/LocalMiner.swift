@@ -11,10 +11,12 @@ public final class LocalMiner: Sendable {
     let node: DevnetNode
     let tasks = Mutex<[Task<Void, Never>]>([])
 
-    public init(node: DevnetNode, threads: Int, logger: Logger = Logger(label: "devnet.miner")) {
+    /// `maxHashesPerSecond` caps the miner's total hash rate (nil: unthrottled).
+    public init(node: DevnetNode, threads: Int, maxHashesPerSecond: Double? = nil,
+                logger: Logger = Logger(label: "devnet.miner")) {
         self.node = node
         let k = node.config.sharesPerBlock
-        miner = CPUMiner(threads: threads) { job, nonce in
+        miner = CPUMiner(threads: threads, maxHashesPerSecond: maxHashesPerSecond) { job, nonce in
             Task {
                 let r = await node.submitShare(ShareSubmission(jobId: job.jobId, nonce: nonce, tShareMicro: 0, worker: "local"))
                 if case .failure(let e) = r {
