@@ -82,6 +82,52 @@ import Testing
         }
     }
 
+    @Test func maxPriceKeepsPricierMarketProofsOut() throws {
+        let sc = try SimFixture.scenario("""
+            [scenario]
+            seed = 78
+            blocks = 3000
+            [chain]
+            thetaMicro0 = 9000000
+            [[miners]]
+            name = "frugal"
+            hashrate = 3000.0
+            maxPrice = 0.2
+            [[miners]]
+            name = "lavish"
+            hashrate = 3000.0
+            [[providers]]
+            type = "ai"
+            owner = "market"
+            price = 0.1
+            rate = 0.3
+            metrics = { units = 1.5 }
+            [[providers]]
+            type = "quantum"
+            owner = "market"
+            price = 0.5
+            rate = 0.3
+            metrics = { units = 1.0 }
+            """)
+        let (rows, st) = try SimFixture.blocks(sc)
+        let frugal = st.groups[0], lavish = st.groups[1]
+        #expect(frugal.marketProofs > 0 && lavish.marketProofs > 0)
+        // Only the 0.1 proofs are candidates for the frugal group; the lavish one buys both kinds.
+        #expect(abs(frugal.proofSpend - Double(frugal.marketProofs) * 0.1) < 1e-6)  // a float sum of 0.1s
+        #expect(!rows.contains { $0.minerGroup == 0 && $0.psiByType.2 > 0 })
+        #expect(rows.contains { $0.minerGroup == 1 && $0.psiByType.2 > 0 })
+        #expect(lavish.proofSpend > Double(lavish.marketProofs) * 0.1)
+    }
+
+    @Test func maxPriceNeedsAMarketBuyer() {
+        #expect {
+            _ = try SimFixture.scenario(Self.toml, ["miners.abstainer.maxPrice=1.0"])
+        } throws: { e in
+            let m = "\(e)"
+            return m.contains("miners.1.maxPrice") && m.contains("market = false")
+        }
+    }
+
     @Test func minersCSVAndSummaryCarryTheEconomics() throws {
         let sc = try SimFixture.scenario(Self.toml, ["scenario.replications=2"])
         let dir = SimFixture.tempDir()

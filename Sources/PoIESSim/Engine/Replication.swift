@@ -392,7 +392,9 @@ struct Replication {
 
     func candidates(_ g: Int) -> [SimProof] {
         if ownPoolOnly(g) { return pools[g].proofs }
-        return pools[g].proofs + pools[sc.miners.count].proofs
+        let market = pools[sc.miners.count].proofs
+        guard let cap = sc.miners[g].maxPrice else { return pools[g].proofs + market }
+        return pools[g].proofs + market.filter { sc.providers[$0.provider].price <= cap }
     }
 
     /// Whether group g selects from its own pool only (it does not buy, or the market is empty).

@@ -176,9 +176,11 @@ struct ScenarioDecoder {
         let leave = try r.optionalDouble("leave", min: join)
         let prop: Distribution? = r.has("propagation") ? try r.distribution("propagation") : nil
         let market = try r.bool("market", default: true)
+        let maxPrice = try r.optionalDouble("maxPrice", min: 0)
+        if maxPrice != nil && !market { throw r.error("maxPrice", "no maxPrice on a group with market = false (it buys nothing)") }
         try r.finish()
         return .init(name: name, count: count, hashrate: hashrate, strategy: strategy, schedule: schedule,
-                     join: join, leave: leave, propagation: prop, buysFromMarket: market)
+                     join: join, leave: leave, propagation: prop, buysFromMarket: market, maxPrice: maxPrice)
     }
 
     func decodeProvider(_ node: TOMLTree, path: [String], miners: [Scenario.MinerGroup]) throws(ScenarioError) -> Scenario.ProviderGroup {

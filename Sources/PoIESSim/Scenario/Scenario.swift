@@ -97,6 +97,8 @@ public struct Scenario: Sendable {
         public var propagation: Distribution?
         /// Whether this group buys proofs from market providers.
         public var buysFromMarket: Bool
+        /// The most it pays for one market proof (`nil`: any price): pricier proofs are not candidates.
+        public var maxPrice: Double? = nil
     }
 
     public struct ProviderGroup: Sendable {
