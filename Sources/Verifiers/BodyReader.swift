@@ -67,6 +67,35 @@ public struct BodyReader: Sendable {
         try StrictHex.bigUInt(string(key), field: fieldPath(key))
     }
 
+    /// A non-negative JSON integer within `range`.
+    public mutating func uint(_ key: String, _ range: ClosedRange<UInt64>) throws(Rejection) -> UInt64 {
+        try Self.uint(value(key), field: fieldPath(key), range)
+    }
+
+    /// An array with a count in `count`.
+    public mutating func array(_ key: String, count: ClosedRange<Int>) throws(Rejection) -> [JSONValue] {
+        let a = try array(key)
+        guard count.contains(a.count) else {
+            throw Rejection(.outOfRange, field: fieldPath(key), "expected \(count.lowerBound)…\(count.upperBound) entries, got \(a.count)")
+        }
+        return a
+    }
+
+    /// An array element (or any value) as a lowercase `0x` byte string of exactly `bytes` bytes.
+    public static func hex(_ v: JSONValue, field: String, bytes: Int) throws(Rejection) -> [UInt8] {
+        guard case .string(let s) = v else { throw Rejection(.wrongKind, field: field, "expected a 0x-hex string") }
+        return try StrictHex.bytes(s, field: field, count: bytes)
+    }
+
+    /// An array element (or any value) as a non-negative integer within `range`.
+    public static func uint(_ v: JSONValue, field: String, _ range: ClosedRange<UInt64>) throws(Rejection) -> UInt64 {
+        guard case .int(let i) = v else { throw Rejection(.wrongKind, field: field, "expected an integer") }
+        guard i >= 0, range.contains(UInt64(i)) else {
+            throw Rejection(.outOfRange, field: field, "expected an integer in \(range.lowerBound)…\(range.upperBound), got \(i)")
+        }
+        return UInt64(i)
+    }
+
     public mutating func array(_ key: String) throws(Rejection) -> [JSONValue] {
         guard case .array(let a) = try value(key) else {
             throw Rejection(.wrongKind, field: fieldPath(key), "expected an array")

@@ -75,20 +75,20 @@ public struct AIProofBody: Sendable, Equatable {
 
     /// Strict decoding (schema stage): exact keys, lowercase hex, integers in range.
     public static func decode(_ v: JSONValue) throws(Rejection) -> AIProofBody {
-        var o = try StrictObject(v, path: "body")
-        var m = try StrictObject(try o.value("model"), path: "body.model")
+        var o = try BodyReader(v, path: "body")
+        var m = try BodyReader(try o.value("model"), path: "body.model")
         let modelId = try m.string("modelId")
         guard (1...64).contains(modelId.utf8.count),
               modelId.utf8.allSatisfy({ (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2e || $0 == 0x2d || $0 == 0x5f })
         else { throw Rejection(.outOfRange, field: "body.model.modelId", "expected 1–64 characters of a–z, 0–9, '.', '-', '_'") }
         let seed = try m.hex("seed", bytes: 32)
         let layers = try m.array("layers", count: AIModel.layerCountRange).enumerated().map { (i, x) throws(Rejection) in
-            Int(try StrictObject.uint(x, field: "body.model.layers[\(i)]",
+            Int(try BodyReader.uint(x, field: "body.model.layers[\(i)]",
                                       UInt64(AIModel.layerSizeRange.lowerBound)...UInt64(AIModel.layerSizeRange.upperBound)))
         }
         try m.finish()
         let answers = try o.array("trapAnswers", count: trapCountRange).enumerated().map { (i, x) throws(Rejection) in
-            try StrictObject.hex(x, field: "body.trapAnswers[\(i)]", bytes: 32)
+            try BodyReader.hex(x, field: "body.trapAnswers[\(i)]", bytes: 32)
         }
         let body = AIProofBody(
             model: AIModel(modelId: modelId, seed: seed, layers: layers),

@@ -74,15 +74,15 @@ public struct QuantumProofBody: Sendable, Equatable {
     }
 
     public static func decode(_ v: JSONValue) throws(Rejection) -> QuantumProofBody {
-        var o = try StrictObject(v, path: "body")
+        var o = try BodyReader(v, path: "body")
         let width = Int(try o.uint("width", UInt64(ReversibleCircuit.widthRange.lowerBound)...UInt64(ReversibleCircuit.widthRange.upperBound)))
         let depth = Int(try o.uint("depth", UInt64(ReversibleCircuit.depthRange.lowerBound)...UInt64(ReversibleCircuit.depthRange.upperBound)))
         let shots = try o.uint("shots", shotsRange)
         let outcomes = try o.array("trapOutcomes", count: trapCountRange).enumerated().map { (i, x) throws(Rejection) in
-            UInt16(try StrictObject.uint(x, field: "body.trapOutcomes[\(i)]", 0...(UInt64(1) << width - 1)))
+            UInt16(try BodyReader.uint(x, field: "body.trapOutcomes[\(i)]", 0...(UInt64(1) << width - 1)))
         }
         let counts = try o.array("trapCounts", count: outcomes.count...outcomes.count).enumerated().map { (i, x) throws(Rejection) in
-            try StrictObject.uint(x, field: "body.trapCounts[\(i)]", 0...shots)
+            try BodyReader.uint(x, field: "body.trapCounts[\(i)]", 0...shots)
         }
         let body = QuantumProofBody(
             providerKey: try o.hex("providerKey", bytes: 32), circuitDigest: try o.hex("circuitDigest", bytes: 32),

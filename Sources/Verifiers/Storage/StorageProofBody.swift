@@ -92,12 +92,12 @@ public struct StorageProofBody: Sendable, Equatable {
     }
 
     public static func decode(_ v: JSONValue) throws(Rejection) -> StorageProofBody {
-        var o = try StrictObject(v, path: "body")
+        var o = try BodyReader(v, path: "body")
         let leafCount = try o.uint("leafCount", 1...StorageChallenge.maxLeafCount)
         let height = BinaryMerkle.height(leafCount: leafCount)
         var last = -1
         let openings = try o.array("openings", count: 0...maxChallenges).enumerated().map { (i, x) throws(Rejection) -> Opening in
-            var e = try StrictObject(x, path: "body.openings[\(i)]")
+            var e = try BodyReader(x, path: "body.openings[\(i)]")
             let c = try e.uint("challenge", 0...UInt64(maxChallenges - 1))
             guard Int(c) > last else {
                 throw Rejection(.outOfRange, field: "body.openings[\(i)].challenge", "challenges must be strictly increasing")
@@ -105,7 +105,7 @@ public struct StorageProofBody: Sendable, Equatable {
             last = Int(c)
             let leaf = try e.hex("leaf", bytes: StorageChallenge.leafSize)
             let path = try e.array("path", count: height...height).enumerated().map { (j, p) throws(Rejection) in
-                try StrictObject.hex(p, field: "body.openings[\(i)].path[\(j)]", bytes: 32)
+                try BodyReader.hex(p, field: "body.openings[\(i)].path[\(j)]", bytes: 32)
             }
             try e.finish()
             return Opening(challenge: UInt32(c), leaf: leaf, path: path)
@@ -114,7 +114,7 @@ public struct StorageProofBody: Sendable, Equatable {
         if o.has("tickets") {
             last = -1
             tickets = try o.array("tickets", count: 0...maxChallenges).enumerated().map { (i, x) throws(Rejection) -> Ticket in
-                var e = try StrictObject(x, path: "body.tickets[\(i)]")
+                var e = try BodyReader(x, path: "body.tickets[\(i)]")
                 let c = try e.uint("challenge", 0...UInt64(maxChallenges - 1))
                 guard Int(c) > last else {
                     throw Rejection(.outOfRange, field: "body.tickets[\(i)].challenge", "challenges must be strictly increasing")
