@@ -12,6 +12,12 @@ struct Run: AsyncParsableCommand {
             writes DIR/blocks.csv, DIR/miners.csv and DIR/summary.json (rows are streamed; \
             --outputs summary writes summary.json only). Results are byte-identical for the \
             same scenario and seed whatever --jobs is. See Scenarios/ for examples.
+
+            Examples:
+              simctl run Scenarios/baseline.toml
+              simctl run Scenarios/useful-mix.toml --out out/mix --jobs 2
+              simctl run Scenarios/hashrate-step.toml --set chain.retarget.rule='"asert"' --json
+              simctl run Scenarios/proof-market.toml --set miners.buyer.maxPrice=0.05
             """
     )
 
@@ -21,7 +27,7 @@ struct Run: AsyncParsableCommand {
     @Option(name: .long, help: "Output folder for blocks.csv, miners.csv, summary.json.")
     var out: String?
 
-    @Option(name: .long, help: "Replications run in parallel (default 1).")
+    @Option(name: .long, help: "Replications run in parallel.")
     var jobs: Int = 1
 
     @Option(name: .long, help: "all (default) or summary (summary.json only).")

@@ -15,6 +15,12 @@ struct Sweep: ParsableCommand {
             t-interval of every metric per combination. --shard k/N runs only the runs with \
             i mod N = k; join shards with `simctl merge`. See docs/SWEEPS.md for Slurm and \
             Kubernetes examples. Results are byte-identical whatever --jobs is.
+
+            Examples:
+              simctl sweep Scenarios/baseline.toml --set chain.retarget.halfLife=12,24,48 \\
+                --replications 8 --jobs 2 --out out/halflife
+              simctl sweep Scenarios/withholding.toml --set miners.0.hashrate=1000,2000 \\
+                --replications 4 --out out/selfish --shard 0/4
             """
     )
 
