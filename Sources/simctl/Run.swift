@@ -16,7 +16,7 @@ struct Run: AsyncParsableCommand {
             Examples:
               simctl run Scenarios/baseline.toml
               simctl run Scenarios/useful-mix.toml --out out/mix --jobs 2
-              simctl run Scenarios/hashrate-step.toml --set chain.retarget.rule='"asert"' --json
+              simctl run Scenarios/hashrate-step.toml --json --set chain.retarget.rule=asert
               simctl run Scenarios/proof-market.toml --set miners.buyer.maxPrice=0.05
             """
     )
