@@ -64,7 +64,7 @@ struct Mine: AsyncParsableCommand {
     var coinbase: String?
 
     @Option(name: .customLong("max-hashrate"),
-            help: "Cap the local CPU miner at this many nonces/s, all threads together (env MINER_MAX_HASHRATE; default: no cap). The devnet's Θ tops out at 12 nats, so about e^12 / T ≈ 81,000 H/s mines at the 2 s target T.")
+            help: "Cap the CPU miner (local, or --connect) at this many nonces/s, all threads together (env MINER_MAX_HASHRATE; default: no cap). The devnet's Θ tops out at 12 nats, so about e^12 / T ≈ 81,000 H/s mines at the 2 s target T.")
     var maxHashrate: Double?
 
     func run() async throws {
@@ -121,7 +121,7 @@ struct Mine: AsyncParsableCommand {
             guard (try? ExternalMiner.Endpoint(url: connect)) != nil else {
                 throw CLI.fail("--connect", "expected stratum+tcp://HOST:PORT or ws://HOST:PORT/ws, got '\(connect)'")
             }
-            try await Self.runClient(url: connect, threads: max(1, threads))
+            try await Self.runClient(url: connect, threads: max(1, threads), maxHashesPerSecond: maxHashrate > 0 ? maxHashrate : nil)
             return
         }
         var stratumAddress: (String, Int)?
@@ -225,12 +225,12 @@ struct Mine: AsyncParsableCommand {
     }
 
     /// Client mode: the CPU miner works for the node at `url`; one JSON line per event.
-    static func runClient(url: String, threads: Int) async throws {
+    static func runClient(url: String, threads: Int, maxHashesPerSecond: Double?) async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 do {
-                    try await ExternalMiner.run(url: url, threads: threads) { e in
+                    try await ExternalMiner.run(url: url, threads: threads, maxHashesPerSecond: maxHashesPerSecond) { e in
                         switch e {
                         case .connected(let e1):
                             CLI.printJSON(["event": "connected", "url": .string(url), "extranonce1": .string(String(format: "0x%08x", e1))])

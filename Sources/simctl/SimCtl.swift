@@ -1,4 +1,5 @@
 import ArgumentParser
+import MiningCore
 
 /// `simctl`: the PoIES toolkit's command line. Each subcommand lives in its own file.
 @main
@@ -24,4 +25,10 @@ struct SimCtl: AsyncParsableCommand {
             Run.self,
         ]
     )
+
+    /// OpenSSL first (see `OpenSSLProcess.skipCleanupAtExit`), then the usual parse-and-run.
+    static func main() async {
+        OpenSSLProcess.skipCleanupAtExit()
+        await main(nil)
+    }
 }

@@ -36,7 +36,7 @@ public enum ExternalMiner {
 
     /// Mines for the node at `url` with `threads` scanning tasks until cancelled (or the remote
     /// closes: then it throws ``ExternalWorkError/connectionClosed``).
-    public static func run(url: String, threads: Int, worker: String = "simctl",
+    public static func run(url: String, threads: Int, maxHashesPerSecond: Double? = nil, worker: String = "simctl",
                            logger: Logger = Logger(label: "animica.miner.external"),
                            onEvent: @escaping @Sendable (Event) -> Void = { _ in }) async throws {
         let endpoint = try Endpoint(url: url)
@@ -48,7 +48,7 @@ public enum ExternalMiner {
         case .stratum(let host, let port):
             try await StratumClient.withConnection(host: host, port: port, worker: worker) { client in
                 sink(.connected(extranonce1: client.extranonce1))
-                await ScanLoop.mine(jobs: client.jobs, threads: threads, onJob: { sink(.job(jobId: $0.jobId, tShareMicro: $0.tShareMicro)) }) { job, nonce in
+                await ScanLoop.mine(jobs: client.jobs, threads: threads, maxHashesPerSecond: maxHashesPerSecond, onJob: { sink(.job(jobId: $0.jobId, tShareMicro: $0.tShareMicro)) }) { job, nonce in
                     let verdict = (try? await client.submit(job, nonce: nonce)) ?? .rejected(code: 20, message: "connection closed")
                     sink(.share(jobId: job.jobId, verdict: verdict))
                 }
@@ -56,7 +56,7 @@ public enum ExternalMiner {
         case .webSocket(let url):
             try await GetworkClient.withConnection(url: url, logger: logger) { client in
                 sink(.connected(extranonce1: client.extranonce1))
-                await ScanLoop.mine(jobs: client.jobs, threads: threads, onJob: { sink(.job(jobId: $0.jobId, tShareMicro: $0.tShareMicro)) }) { job, nonce in
+                await ScanLoop.mine(jobs: client.jobs, threads: threads, maxHashesPerSecond: maxHashesPerSecond, onJob: { sink(.job(jobId: $0.jobId, tShareMicro: $0.tShareMicro)) }) { job, nonce in
                     let verdict = (try? await client.submit(job, nonce: nonce)) ?? .rejected(code: 20, message: "connection closed")
                     sink(.share(jobId: job.jobId, verdict: verdict))
                 }
@@ -66,58 +66,49 @@ public enum ExternalMiner {
     }
 }
 
-/// A simple CPU scan over external jobs: thread `i` uses extranonce2 = `i` and counts up from 0
-/// per job. Each nonce costs one Keccak-512 over the cached 4-block midstate of the sign-bytes,
-/// and the first 32 digest bytes are compared with `X(tShare)` (spec §3) — no `ln` per nonce.
+/// The CPU miner for external jobs: MiningCore's ``NonceScanner`` (one permutation per nonce
+/// over the u-draw midstate, AVX-512 where the CPU has it) with the job's share target
+/// `X(tShare)` (spec §3). Thread `i` uses extranonce2 = `i` and counts up from 0 per job.
 public enum ScanLoop {
-    public static func mine(jobs: AsyncStream<ExternalJob>, threads: Int,
+    /// Mines each job of `jobs` until the stream ends (or the task is cancelled), calling
+    /// `submit` for every share in the order found. A job that repeats the current one (same id,
+    /// template and share target) keeps the scan going instead of restarting its counters, so it
+    /// does not resubmit shares already found. `maxHashesPerSecond` caps the total hash rate.
+    public static func mine(jobs: AsyncStream<ExternalJob>, threads: Int, maxHashesPerSecond: Double? = nil,
                             onJob: @escaping @Sendable (ExternalJob) -> Void = { _ in },
                             submit: @escaping @Sendable (ExternalJob, Nonce) async -> Void) async {
-        let latest = LatestJob()
-        await withDiscardingTaskGroup { group in
-            for thread in 0..<max(1, threads) {
-                group.addTask {
-                    var generation = -1
-                    var prepared: Prepared?
-                    var counter: UInt64 = 0
-                    while !Task.isCancelled {
-                        let (g, job) = latest.withLock { ($0.generation, $0.job) }
-                        guard let job else {
-                            try? await Task.sleep(for: .milliseconds(20))
-                            continue
-                        }
-                        if g != generation {
-                            if prepared?.job.jobId != job.jobId { counter = 0 }
-                            prepared = Prepared(job)
-                            generation = g
-                        }
-                        guard let p = prepared, let x = p.threshold else {
-                            try? await Task.sleep(for: .milliseconds(20))
-                            continue
-                        }
-                        for _ in 0..<512 {
-                            let nonce = Nonce(extranonce1: job.extranonce1, extranonce2: UInt32(thread), counter: counter)
-                            counter &+= 1
-                            if Threshold.meets(p.x(nonce), x) { await submit(job, nonce) }
-                        }
-                        await Task.yield()
-                    }
-                }
+        let current = Mutex<(generation: UInt64, job: ExternalJob)?>(nil)
+        // Shares wait here for `submit` (bounded: under overload the oldest are dropped, which
+        // costs only shares a slow link could not have delivered in time anyway).
+        let (found, sink) = AsyncStream<(ExternalJob, Nonce)>.makeStream(bufferingPolicy: .bufferingNewest(4096))
+        let scanner = NonceScanner(configuration: .init(threads: max(1, threads), batchSize: 1024,
+                                                        maxHashesPerSecond: maxHashesPerSecond)) { event in
+            guard event.hit.isShare, let cur = current.withLock({ $0 }), cur.generation == event.generation,
+                  let nonce = Nonce(bytes: event.hit.nonce) else { return }
+            sink.yield((cur.job, nonce))
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await (job, nonce) in found { await submit(job, nonce) }
             }
             for await job in jobs {
-                latest.withLock { $0 = ($0.generation + 1, job) }
+                if Task.isCancelled { break }
                 onJob(job)
+                if let cur = current.withLock({ $0 }), cur.job == job { continue }
+                guard let work = try? ScanWork(signBytes: job.template.signBytes, mixSeed: job.template.nonceDomain.mixSeed,
+                                               extranonce1: job.extranonce1, shareTarget: Threshold.X(t: job.tShareMicro),
+                                               blockTarget: nil) else { continue }
+                // Publish the job before the scanner can report hits for its generation.
+                current.withLock { $0 = (scanner.submit(work), job) }
             }
+            _ = scanner.stop()
+            sink.finish()
             group.cancelAll()
         }
     }
 
-    final class LatestJob: Sendable {
-        private let state = Mutex<(generation: Int, job: ExternalJob?)>((0, nil))
-        func withLock<R>(_ body: (inout (generation: Int, job: ExternalJob?)) -> R) -> R { state.withLock { body(&$0) } }
-    }
-
-    /// A job's cached midstate and threshold.
+    /// A job's cached midstate and threshold: one full Keccak-512 per nonce, for tools that
+    /// check a few nonces (the Stratum load generator), not for mining.
     public struct Prepared: Sendable {
         public let job: ExternalJob
         let midstate: Keccak512
