@@ -2,6 +2,7 @@ import Foundation
 import PoIESSim
 import Testing
 import TestSupport
+import MiningCore
 
 @Suite struct CSVTests {
     @Test func escapesOnlyWhenNeeded() {

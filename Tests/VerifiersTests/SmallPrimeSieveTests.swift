@@ -2,6 +2,7 @@ import CGMP
 import Testing
 import TestSupport
 @testable import Verifiers
+import MiningCore
 
 /// The HashToPrime pre-filters against GMP on seeded random 128-bit candidates (SplitMix64 seed 0x51E7E).
 @Suite struct SmallPrimeSieveTests {

@@ -15,9 +15,7 @@ extension EMARetarget.Params {
 
     /// Reads a flat table of this rule's keys (no `rule` key).
     public init(table: [String: JSONValue]) throws(RetargetConfigError) {
-        var r = RetargetParamReader(table)
-        try self.init(reading: &r)
-        try r.rejectUnknownKeys()
+        self = try RetargetParamReader.read(table) { r throws(RetargetConfigError) in try Self(reading: &r) }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -36,9 +34,7 @@ extension WindowRetarget.Params {
     }
 
     public init(table: [String: JSONValue]) throws(RetargetConfigError) {
-        var r = RetargetParamReader(table)
-        try self.init(reading: &r)
-        try r.rejectUnknownKeys()
+        self = try RetargetParamReader.read(table) { r throws(RetargetConfigError) in try Self(reading: &r) }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -56,9 +52,7 @@ extension ASERTRetarget.Params {
     }
 
     public init(table: [String: JSONValue]) throws(RetargetConfigError) {
-        var r = RetargetParamReader(table)
-        try self.init(reading: &r)
-        try r.rejectUnknownKeys()
+        self = try RetargetParamReader.read(table) { r throws(RetargetConfigError) in try Self(reading: &r) }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -67,6 +61,15 @@ extension ASERTRetarget.Params {
 }
 
 extension RetargetParamReader {
+    /// Reads a flat table with `build`, then refuses any key `build` did not read.
+    static func read<T>(_ table: [String: JSONValue],
+                        _ build: (inout RetargetParamReader) throws(RetargetConfigError) -> T) throws(RetargetConfigError) -> T {
+        var r = RetargetParamReader(table)
+        let value = try build(&r)
+        try r.rejectUnknownKeys()
+        return value
+    }
+
     /// Decodes a `[String: JSONValue]` and builds a value from it, turning a
     /// ``RetargetConfigError`` into `DecodingError.dataCorrupted` with the same message.
     static func decode<T>(_ decoder: any Decoder,

@@ -404,16 +404,23 @@ struct Replication {
     }
 
     mutating func reselect(group g: Int, lazy: Bool = true) -> Bool {
+        var cands: [CandidateProof]?  // built at most once per call
         if lazy && credited[g] > 0 {
-            let bound = ownPoolOnly(g) ? policy.optimalCredit(cappedSums: pools[g].cappedSum)
-                                       : policy.optimalCreditBound(candidates(g).map { $0.candidate })
+            let bound: Int64
+            if ownPoolOnly(g) {
+                bound = policy.optimalCredit(cappedSums: pools[g].cappedSum)
+            } else {
+                let c = candidates(g).map { $0.candidate }
+                cands = c
+                bound = policy.optimalCreditBound(c)
+            }
             if bound == credited[g] {
                 stale[g] = true
                 return false
             }
         }
         stale[g] = false
-        let sel = policy.select(candidates(g).map { $0.candidate }, thetaMicro: theta)
+        let sel = policy.select(cands ?? candidates(g).map { $0.candidate }, thetaMicro: theta)
         selections[g] = sel
         let old = credited[g]
         credited[g] = sel.creditedMicro

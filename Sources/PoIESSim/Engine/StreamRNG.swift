@@ -1,3 +1,5 @@
+import MiningCore
+
 /// Counter-based random numbers: the `i`-th draw of a stream is a pure function of
 /// `(seed, replication, stream, i)`.
 ///
@@ -16,7 +18,7 @@ public struct StreamRNG: RandomNumberGenerator, Sendable {
     }
 
     public init(seed: UInt64, replication: Int, stream: UInt64) {
-        key = Self.mix(Self.mix(Self.mix(seed) &+ UInt64(truncatingIfNeeded: replication)) ^ Self.mix(stream &+ 0x5851_F42D_4C95_7F2D))
+        key = SplitMix64.mix(SplitMix64.mix(SplitMix64.mix(seed) &+ UInt64(truncatingIfNeeded: replication)) ^ SplitMix64.mix(stream &+ 0x5851_F42D_4C95_7F2D))
     }
 
     public init(seed: UInt64, replication: Int, stream: Stream, index: Int = 0) {
@@ -24,17 +26,9 @@ public struct StreamRNG: RandomNumberGenerator, Sendable {
     }
 
     @inlinable @inline(__always)
-    static func mix(_ x: UInt64) -> UInt64 {
-        var z = x
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    @inlinable @inline(__always)
     public mutating func next() -> UInt64 {
         counter &+= 1
-        return Self.mix(key &+ counter &* 0x9E37_79B9_7F4A_7C15)
+        return SplitMix64.mix(key &+ counter &* 0x9E37_79B9_7F4A_7C15)
     }
 
     /// Uniform in the open interval (0, 1): never 0, so `-log(u)` is finite.

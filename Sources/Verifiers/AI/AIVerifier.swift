@@ -31,20 +31,14 @@ public struct AIVerifier: BodyProofVerifier {
         guard body.units == expectedUnits else {
             throw Rejection(.mismatch, field: "body.units", "expected \(expectedUnits) = macsPerRow·(batch + traps)")
         }
-        guard SHA3_256.hash(body.trapSeed) == body.trapSeedCommit else {
-            throw Rejection(.badCommitment, field: "body.trapSeed", "SHA3-256(trapSeed) does not equal trapSeedCommit")
-        }
+        try context.checkTrapSeed(body.trapSeed, opens: body.trapSeedCommit)
         guard AITraps.root(trapSeedCommit: body.trapSeedCommit, answers: body.trapAnswers) == body.trapRoot else {
             throw Rejection(.tampered, field: "body.trapRoot", "the revealed trap answers do not hash to trapRoot")
         }
-        guard body.nullifier(chainId: context.chainId) == nullifier else {
-            throw Rejection(.wrongNullifier, field: "nullifier", "does not match the body for chain \(context.chainId)")
-        }
+        try context.checkNullifier(derived: body.nullifier(chainId: context.chainId), claimed: nullifier)
         // Cryptography.
-        try context.checkKeyAllowed(body.providerKey, for: .ai)
-        guard Ed25519.verify(signature: body.signature, message: body.attestation.canonicalBytes, publicKey: body.providerKey) else {
-            throw Rejection(.badSignature, field: "body.signature", "not a valid Ed25519 signature of the attestation by providerKey")
-        }
+        try context.checkAttestation(providerKey: body.providerKey, signature: body.signature,
+                                     message: body.attestation.canonicalBytes, for: .ai)
         // Metrics: recompute every trap.
         let correct = AITraps.correctAnswers(model: model, weights: model.weights(), trapSeed: body.trapSeed,
                                              count: body.trapAnswers.count)

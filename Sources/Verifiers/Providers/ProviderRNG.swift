@@ -1,13 +1,5 @@
-/// SplitMix64: the seeded generator behind the dev providers' noise and sector data, so a run is
-/// reproducible from its seed (never used by verifiers).
-public struct ProviderRNG: RandomNumberGenerator, Sendable {
-    public var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import MiningCore
+
+/// The seeded generator behind the dev providers' noise and sector data, so a run is reproducible
+/// from its seed (never used by verifiers): MiningCore's ``SplitMix64``.
+public typealias ProviderRNG = SplitMix64

@@ -13,19 +13,13 @@ public struct QuantumVerifier: BodyProofVerifier {
     public static func decodeBody(_ body: JSONValue) throws(Rejection) -> QuantumProofBody { try QuantumProofBody.decode(body) }
 
     public static func verify(body: QuantumProofBody, nullifier: [UInt8], context: VerifierContext) throws(Rejection) -> ProofMetrics {
-        guard SHA3_256.hash(body.trapSeed) == body.trapSeedCommit else {
-            throw Rejection(.badCommitment, field: "body.trapSeed", "SHA3-256(trapSeed) does not equal trapSeedCommit")
-        }
+        try context.checkTrapSeed(body.trapSeed, opens: body.trapSeedCommit)
         guard QuantumTraps.root(trapSeedCommit: body.trapSeedCommit, outcomes: body.trapOutcomes) == body.trapRoot else {
             throw Rejection(.tampered, field: "body.trapRoot", "the trap outcomes do not hash to trapRoot")
         }
-        guard body.nullifier(chainId: context.chainId) == nullifier else {
-            throw Rejection(.wrongNullifier, field: "nullifier", "does not match the body for chain \(context.chainId)")
-        }
-        try context.checkKeyAllowed(body.providerKey, for: .quantum)
-        guard Ed25519.verify(signature: body.signature, message: body.attestation.canonicalBytes, publicKey: body.providerKey) else {
-            throw Rejection(.badSignature, field: "body.signature", "not a valid Ed25519 signature of the attestation by providerKey")
-        }
+        try context.checkNullifier(derived: body.nullifier(chainId: context.chainId), claimed: nullifier)
+        try context.checkAttestation(providerKey: body.providerKey, signature: body.signature,
+                                     message: body.attestation.canonicalBytes, for: .quantum)
         let circuits = QuantumTraps.circuits(trapSeed: body.trapSeed, count: body.trapOutcomes.count,
                                              width: body.width, depth: body.depth)
         var good: UInt64 = 0

@@ -22,9 +22,7 @@ public struct StorageVerifier: BodyProofVerifier {
         if let bad = body.openings.firstIndex(where: { Int($0.challenge) >= challenges }) {
             throw Rejection(.outOfRange, field: "body.openings[\(bad)].challenge", "the policy issues \(challenges) challenges")
         }
-        guard body.nullifier(chainId: context.chainId) == nullifier else {
-            throw Rejection(.wrongNullifier, field: "nullifier", "does not match the body for chain \(context.chainId)")
-        }
+        try context.checkNullifier(derived: body.nullifier(chainId: context.chainId), claimed: nullifier)
         var leafHashes = [UInt32: (index: UInt64, hash: [UInt8])]()
         for (i, op) in body.openings.enumerated() {
             let idx = StorageChallenge.index(parentHash: context.parentHash, sectorRoot: body.sectorRoot, epoch: body.epoch,

@@ -84,14 +84,8 @@ struct BenchSelect: ParsableCommand {
 
     /// A seeded pool: all five types, ψ up to 2 nats, sizes 100 B – 5 KB.
     static func pool(size: Int, seed: UInt64) -> [SelectionCandidate] {
-        var state = seed
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var rng = SplitMix64(seed: seed)
+        func next() -> UInt64 { rng.next() }
         return (0..<size).map { _ in
             SelectionCandidate(type: ProofType.allCases[Int(next() % 5)], psiAdjMicro: Int64(next() % 2_000_001),
                                nullifier: (0..<4).flatMap { _ in withUnsafeBytes(of: next()) { Array($0) } },

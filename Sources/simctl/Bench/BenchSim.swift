@@ -81,16 +81,11 @@ struct BenchSim: AsyncParsableCommand {
 
     /// One exponential draw at the aggregate rate and one EMA retarget step per block.
     static func aggregateLoop(blocks: Int) -> Double {
-        var state: UInt64 = 0x1234_5678
+        var rng = SplitMix64(seed: 0x1234_5678)
         var theta = 9.0, ema = 0.0, t = 0.0
         let a = 1 - Foundation.pow(2, -1.0 / 24), rate = 22000.0
         for _ in 0..<blocks {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            let u = (Double(z >> 11) + 0.5) * 0x1.0p-53
+            let u = (Double(rng.next() >> 11) + 0.5) * 0x1.0p-53
             let dt = -Foundation.log(u) / (rate * Foundation.exp(-theta))
             t += dt
             ema = (1 - a) * ema + a * Foundation.log(dt / 2.0)
