@@ -176,8 +176,7 @@ public final class NonceScanner: @unchecked Sendable {
                 // a new template is still seen within 20 ms.
                 let ahead = start.advanced(by: .seconds(Double(c) / r)) - clock.now
                 if ahead > .zero {
-                    let s = Double(ahead.components.seconds) + Double(ahead.components.attoseconds) * 1e-18
-                    Thread.sleep(forTimeInterval: min(0.02, s))
+                    Thread.sleep(forTimeInterval: min(0.02, ahead.inSeconds))
                     continue
                 }
             }

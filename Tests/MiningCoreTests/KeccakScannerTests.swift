@@ -309,7 +309,7 @@ import TestSupport
         Thread.sleep(forTimeInterval: 0.5)
         let hashed = scanner.hashCount
         let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed.inSeconds
         // Each thread may start one batch at t = 0 before the pace applies.
         #expect(Double(hashed) <= cap * seconds + Double(2 * batch))
         #expect(hashed >= UInt64(2 * batch))

@@ -120,7 +120,7 @@ struct BenchHash: ParsableCommand {
     }
 
     private func rate(_ n: UInt64, _ d: Duration) -> Double {
-        let s = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        let s = d.inSeconds
         return s > 0 ? Double(n) / s : 0
     }
 

@@ -78,7 +78,7 @@ struct BenchSelect: ParsableCommand {
             calls += 1
             elapsed = clock.now - start
         }
-        let s = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let s = elapsed.inSeconds
         return Double(calls) / s
     }
 

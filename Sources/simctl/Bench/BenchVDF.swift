@@ -54,7 +54,7 @@ struct BenchVDF: ParsableCommand {
     }
 
     static func ns(_ d: Duration) -> Double {
-        Double(d.components.seconds) * 1e9 + Double(d.components.attoseconds) / 1e9
+        d.inSeconds * 1e9
     }
 
     static func median(_ xs: [Double]) -> Double {
