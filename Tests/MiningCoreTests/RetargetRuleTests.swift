@@ -39,7 +39,7 @@ import TestSupport
 
     @Test func everyRuleRaisesThetaOnFastBlocksAndLowersItOnSlowOnes() throws {
         let rules: [AnyRetargetRule] = [
-            .ema(.devnet), .window(try WindowRetarget()), .asert(try ASERTRetarget()),
+            .ema(.devnet), .window(try WindowRetarget()), .asert(.devnet),
         ]
         for rule in rules {
             let up = run(rule, Self.fast, blocks: 240)
@@ -65,19 +65,22 @@ import TestSupport
         #expect(slow[9] == 5_000_000 - 1_386_294)
     }
 
-    @Test func asertIsAbsolute() throws {
-        let rule = try ASERTRetarget(.init(halfLife: 48))
-        // 48 s behind schedule halves the work: −ln 2 nats.
+    @Test func asertV1FollowsTheScheduleInIntegers() throws {
+        let rule = try ASERTv1(.init(targetBlockMs: 2000, halfLifeMs: 48_000, thetaMinMicro: 1_000_000, thetaMaxMicro: 64_000_000))
+        // 48 s behind schedule halves the work: −ln 2 nats (⌊−48000 · L / (48000 · 10^12)⌋).
         var s = rule.initialState(theta0: 5_000_000)
-        rule.step(&s, RetargetSample(dt: 50))            // ideal 2, actual 50
-        #expect(rule.theta(of: s) == 5_000_000 - 693_147)
-        // Making up the time returns exactly to the anchor (no drift).
-        for _ in 0..<24 { rule.step(&s, RetargetSample(dt: 0)) }
-        #expect(rule.theta(of: s) == 5_000_000)
-        // A non-finite interval is ignored.
-        let before = s
-        rule.step(&s, RetargetSample(dt: .nan))
-        #expect(s == before)
+        rule.step(&s, RetargetSample(dtMs: 50_000))            // ideal 2 s, actual 50 s
+        #expect(s == 5_000_000 - 693_148)                       // floor of −693147.18…
+        // Making up the time returns to within the floor remainders of the anchor.
+        for _ in 0..<24 { rule.step(&s, RetargetSample(dtMs: 0)) }
+        #expect(abs(s - 5_000_000) <= 25)
+        // Seconds are rounded to the millisecond: the same as the integer sample.
+        #expect(rule.next(5_000_000, RetargetSample(dt: 2.0004)) == rule.next(5_000_000, dtMs: 2000))
+        #expect(rule.next(5_000_000, RetargetSample(dt: .nan)) == 5_000_000)
+        // Θ₀ is clamped into the bounds; huge gaps are clamped to ±2^40 ms and stay at a bound.
+        #expect(rule.initialState(theta0: 100_000_000) == 64_000_000)
+        #expect(rule.next(30_000_000, dtMs: .max) == 1_000_000)
+        #expect(rule.next(30_000_000, dtMs: .min) == 64_000_000)
     }
 
     @Test func rulesStayWithinBoundsUnderRandomIntervals() throws {
@@ -87,9 +90,9 @@ import TestSupport
             let dt = Double.random(in: 0..<1, using: &rng) < 0.05 ? -1 : exp(Double.random(in: -7...7, using: &rng))
             return RetargetSample(dt: dt, skipped: Int.random(in: 0...3, using: &rng))
         }
-        for rule: AnyRetargetRule in [.ema(.devnet), .window(try WindowRetarget()), .asert(try ASERTRetarget())] {
+        for rule: AnyRetargetRule in [.ema(.devnet), .window(try WindowRetarget()), .asert(.devnet)] {
             let t = rule.thetas(theta0: 2_000_000, samples: samples)
-            #expect(t.allSatisfy { (1_000_000...12_000_000).contains($0) }, "\(rule.name)")
+            #expect(t.allSatisfy { (1_000_000...64_000_000).contains($0) }, "\(rule.name)")
         }
         #expect(FixedRetarget().thetas(theta0: 777, samples: samples).allSatisfy { $0 == 777 })
     }
@@ -98,8 +101,12 @@ import TestSupport
         #expect(try RetargetRuleConfig(table: [:]) == .ema(.devnet))
         #expect(try RetargetRuleConfig(table: ["rule": "fixed"]) == .fixed)
         #expect(try RetargetRuleConfig(table: ["rule": "window", "window": 2016]) == .window(.init(window: 2016)))
-        #expect(try RetargetRuleConfig(table: ["rule": "asert", "halfLife": .double(172_800), "T": 600])
-                == .asert(.init(T: 600, halfLife: 172_800)))
+        // asert-v1 under its chain-document names, or the research names in seconds (alias `asert`).
+        let bch = RetargetRuleConfig.asert(.init(targetBlockMs: 600_000, halfLifeMs: 172_800_000,
+                                                 thetaMinMicro: 1_000_000, thetaMaxMicro: 64_000_000))
+        #expect(try RetargetRuleConfig(table: ["rule": "asert", "halfLife": .double(172_800), "T": 600]) == bch)
+        #expect(try RetargetRuleConfig(table: ["rule": "asert-v1", "halfLifeMs": 172_800_000, "targetBlockMs": 600_000]) == bch)
+        #expect(try RetargetRuleConfig(table: ["rule": "ema-v1"]) == .ema(.devnet))
         let toml = """
             rule = "ema"
             T = 3
@@ -132,6 +139,10 @@ import TestSupport
         #expect(error(["thetaMin": 5, "thetaMax": 4])?.hasPrefix("thetaMax: expected") == true)
         #expect(error(["rule": "window", "window": 0])?.hasPrefix("window: expected") == true)
         #expect(error(["rule": "window", "maxFactor": .double(0.5)])?.hasPrefix("maxFactor: expected") == true)
+        #expect(error(["rule": "asert", "T": .double(2.0005)]) == "T: expected seconds that are a whole number of milliseconds")
+        #expect(error(["rule": "asert", "T": 2, "targetBlockMs": 2000]) == "T: expected no value: targetBlockMs is given too")
+        #expect(error(["rule": "asert-v1", "halfLifeMs": 999])?.hasPrefix("halfLifeMs: expected an integer in 1000…") == true)
+        #expect(error(["rule": "asert-v1", "beta": 1]) == "beta: unknown key")
         #expect(throws: RetargetConfigError.self) { try RetargetRuleConfig(toml: "T = = 2") }
         #expect(throws: RetargetConfigError.invalid(key: "T", expected: "a number or a string, not a TOML array")) {
             try RetargetRuleConfig(toml: "T = [1, 2]")

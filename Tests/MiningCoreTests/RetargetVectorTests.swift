@@ -16,7 +16,7 @@ import TestSupport
         let file = try VectorFile<Case>.load("retarget.json")
         #expect(file.cases.count == 3)
         for (ci, c) in file.cases.enumerated() {
-            #expect(c.params == EMARetarget.Params.devnet, "case \(ci) uses devnet parameters")
+            #expect(c.params == EMARetarget.Params(thetaMax: 12_000_000), "case \(ci) uses the v1 devnet parameters")
             let rule = try EMARetarget(c.params)
             var state = rule.initialState(theta0: c.theta0)
             for (si, s) in c.steps.enumerated() {
@@ -29,8 +29,8 @@ import TestSupport
 
     @Test func anyRuleAndConfigGiveTheSameThetas() throws {
         let file = try VectorFile<Case>.load("retarget.json")
-        let rule = try RetargetRuleConfig(table: [:]).makeRule()
-        #expect(rule.name == "ema")
+        let rule = try RetargetRuleConfig(table: ["rule": "ema-v1", "thetaMax": 12_000_000]).makeRule()
+        #expect(rule.name == "ema-v1")
         for c in file.cases {
             let samples = c.steps.map { RetargetSample(dt: $0.dt, skipped: $0.skipped) }
             #expect(rule.thetas(theta0: c.theta0, samples: samples) == c.steps.map(\.theta))

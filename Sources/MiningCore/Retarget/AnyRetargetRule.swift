@@ -6,22 +6,22 @@
 public enum AnyRetargetRule: RetargetRule, Hashable {
     case ema(EMARetarget)
     case window(WindowRetarget)
-    case asert(ASERTRetarget)
+    case asert(ASERTv1)
     case fixed(FixedRetarget)
 
     public enum State: Sendable, Hashable {
         case ema(EMARetarget.State)
         case window(WindowRetarget.State)
-        case asert(ASERTRetarget.State)
+        case asert(ASERTv1.State)
         case fixed(FixedRetarget.State)
     }
 
-    /// The rule's name in configuration (`rule = "ema"`).
+    /// The rule's canonical name in configuration (`rule = "asert-v1"`).
     public var name: String {
         switch self {
-        case .ema: return "ema"
+        case .ema: return "ema-v1"
         case .window: return "window"
-        case .asert: return "asert"
+        case .asert: return "asert-v1"
         case .fixed: return "fixed"
         }
     }
@@ -50,7 +50,7 @@ public enum AnyRetargetRule: RetargetRule, Hashable {
         switch state {
         case .ema(let s): return s.theta
         case .window(let s): return s.theta
-        case .asert(let s): return s.theta
+        case .asert(let s): return s
         case .fixed(let s): return s
         }
     }

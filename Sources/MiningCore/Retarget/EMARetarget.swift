@@ -32,12 +32,13 @@ public struct EMARetarget: RetargetRule, Hashable {
         public var thetaMin: Int64
         public var thetaMax: Int64
 
-        /// Devnet defaults (spec §6).
+        /// The v1.1 devnet chain's timing and Θ bounds (2 s, [1, 64] nats) with the `ema-v1` defaults
+        /// of §6.1 (hl 24, β 0.75, step 400000). `retarget.json` pins the rule with Θmax 12000000.
         public static let devnet = Params(T: 2.0, halfLife: 24, beta: 0.75, step: 400_000,
-                                          thetaMin: 1_000_000, thetaMax: 12_000_000)
+                                          thetaMin: 1_000_000, thetaMax: 64_000_000)
 
         public init(T: Double = 2.0, halfLife: Double = 24, beta: Double = 0.75, step: Int64 = 400_000,
-                    thetaMin: Int64 = 1_000_000, thetaMax: Int64 = 12_000_000) {
+                    thetaMin: Int64 = 1_000_000, thetaMax: Int64 = 64_000_000) {
             self.T = T
             self.halfLife = halfLife
             self.beta = beta

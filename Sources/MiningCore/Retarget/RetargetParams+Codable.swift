@@ -42,21 +42,21 @@ extension WindowRetarget.Params {
     }
 }
 
-extension ASERTRetarget.Params {
+extension ASERTv1.Params {
+    /// The chain document's names (`targetBlockMs`, `halfLifeMs`, `thetaMinMicro`,
+    /// `thetaMaxMicro`), or the research rule's older ones (`T` and `halfLife` in seconds,
+    /// `thetaMin`, `thetaMax`) so existing scenarios keep working; a pair given both ways is an
+    /// error naming the second.
     init(reading r: inout RetargetParamReader) throws(RetargetConfigError) {
         let d = Self.devnet
-        self.init(T: try r.double("T", default: d.T),
-                  halfLife: try r.double("halfLife", default: d.halfLife),
-                  thetaMin: try r.int("thetaMin", default: d.thetaMin),
-                  thetaMax: try r.int("thetaMax", default: d.thetaMax))
+        self.init(targetBlockMs: try r.milliseconds("targetBlockMs", seconds: "T", default: d.targetBlockMs),
+                  halfLifeMs: try r.milliseconds("halfLifeMs", seconds: "halfLife", default: d.halfLifeMs),
+                  thetaMinMicro: try r.int("thetaMinMicro", alias: "thetaMin", default: d.thetaMinMicro),
+                  thetaMaxMicro: try r.int("thetaMaxMicro", alias: "thetaMax", default: d.thetaMaxMicro))
     }
 
     public init(table: [String: JSONValue]) throws(RetargetConfigError) {
         self = try RetargetParamReader.read(table) { r throws(RetargetConfigError) in try Self(reading: &r) }
-    }
-
-    public init(from decoder: any Decoder) throws {
-        self = try RetargetParamReader.decode(decoder) { t throws(RetargetConfigError) in try Self(table: t) }
     }
 }
 

@@ -4,14 +4,29 @@
 /// zero, negative or non-finite — each rule documents what it does with such samples.
 /// `skipped` is the number of block intervals the sample stands for (1 normally); rules read it as
 /// `m = max(1, skipped)`.
+///
+/// A chain's header times are integer milliseconds: `init(dtMs:)` keeps them exact for the integer
+/// rule `asert-v1`, which otherwise rounds `dt` to the nearest millisecond; the `Double` rules read
+/// `dt` either way.
 public struct RetargetSample: Sendable, Hashable {
     public var dt: Double
     public var skipped: Int
+    /// The exact interval in ms, when the sample comes from header times.
+    public var dtMs: Int64?
 
     @inlinable
     public init(dt: Double, skipped: Int = 1) {
         self.dt = dt
         self.skipped = skipped
+        self.dtMs = nil
+    }
+
+    /// A sample of two header times: `dt = dtMs / 1000` seconds, `dtMs` kept exact.
+    @inlinable
+    public init(dtMs: Int64, skipped: Int = 1) {
+        self.dt = Double(dtMs) / 1000
+        self.skipped = skipped
+        self.dtMs = dtMs
     }
 
     /// `m = max(1, skipped)`: how many block intervals this sample covers.

@@ -3,31 +3,34 @@ import TOMLKit
 /// A retarget rule chosen by configuration: the scenario's `[chain.retarget]` table, a JSON object
 /// or `simctl inspect retarget --params`.
 ///
-/// The table is flat: `rule = "ema" | "window" | "asert" | "fixed"` (default `"ema"`) plus that
-/// rule's parameters, each optional with the devnet default:
-/// - ema: `T, halfLife, beta, step, thetaMin, thetaMax` (spec §6)
-/// - window: `T, window, maxFactor, thetaMin, thetaMax`
-/// - asert: `T, halfLife (seconds), thetaMin, thetaMax`
-/// - fixed: no parameters
+/// The table is flat: `rule` plus that rule's parameters, each optional with the devnet default
+/// (`devnet-chain.toml`: 2 s blocks, Θ ∈ [1, 64] nats):
+/// - `ema-v1` (alias `ema`, the default rule): `T, halfLife, beta, step, thetaMin, thetaMax` (§6.1)
+/// - `asert-v1` (alias `asert`): `targetBlockMs, halfLifeMs, thetaMinMicro, thetaMaxMicro` (§6.2),
+///   or the older research names `T` and `halfLife` in seconds, `thetaMin`, `thetaMax`
+/// - `window` (research only): `T, window, maxFactor, thetaMin, thetaMax`
+/// - `fixed` (research only): no parameters
 /// A key the chosen rule does not have is an error naming the key (so a typo cannot silently fall
 /// back to a default). Numbers may be written as integers or floats; integer parameters must be
-/// whole numbers.
+/// whole numbers. The default rule stays `ema` so scenarios written before v1.1 keep their meaning.
 public enum RetargetRuleConfig: Sendable, Hashable {
     case ema(EMARetarget.Params)
     case window(WindowRetarget.Params)
-    case asert(ASERTRetarget.Params)
+    case asert(ASERTv1.Params)
     case fixed
 
-    /// The devnet consensus rule.
-    public static let devnet = RetargetRuleConfig.ema(.devnet)
+    /// The devnet consensus rule (spec v1.1: `asert-v1`).
+    public static let devnet = RetargetRuleConfig.asert(.devnet)
 
-    public static let ruleNames = ["ema", "window", "asert", "fixed"]
+    /// Accepted names, canonical first; `ema` and `asert` are aliases of the consensus rules.
+    public static let ruleNames = ["ema-v1", "asert-v1", "window", "fixed", "ema", "asert"]
 
+    /// The canonical name (`ema-v1`, `asert-v1`, `window`, `fixed`).
     public var ruleName: String {
         switch self {
-        case .ema: return "ema"
+        case .ema: return "ema-v1"
         case .window: return "window"
-        case .asert: return "asert"
+        case .asert: return "asert-v1"
         case .fixed: return "fixed"
         }
     }
@@ -37,7 +40,7 @@ public enum RetargetRuleConfig: Sendable, Hashable {
         switch self {
         case .ema(let p): return .ema(try EMARetarget(p))
         case .window(let p): return .window(try WindowRetarget(p))
-        case .asert(let p): return .asert(try ASERTRetarget(p))
+        case .asert(let p): return .asert(try ASERTv1(p))
         case .fixed: return .fixed(FixedRetarget())
         }
     }
@@ -47,9 +50,9 @@ public enum RetargetRuleConfig: Sendable, Hashable {
         var reader = RetargetParamReader(table)
         let rule = try reader.string("rule", default: "ema")
         switch rule {
-        case "ema": self = .ema(try EMARetarget.Params(reading: &reader))
+        case "ema", "ema-v1": self = .ema(try EMARetarget.Params(reading: &reader))
         case "window": self = .window(try WindowRetarget.Params(reading: &reader))
-        case "asert": self = .asert(try ASERTRetarget.Params(reading: &reader))
+        case "asert", "asert-v1": self = .asert(try ASERTv1.Params(reading: &reader))
         case "fixed":
             self = .fixed
         default:
@@ -106,8 +109,8 @@ public enum RetargetRuleConfig: Sendable, Hashable {
             return ["rule": "window", "T": .double(p.T), "window": .int(p.window), "maxFactor": .double(p.maxFactor),
                     "thetaMin": .int(p.thetaMin), "thetaMax": .int(p.thetaMax)]
         case .asert(let p):
-            return ["rule": "asert", "T": .double(p.T), "halfLife": .double(p.halfLife),
-                    "thetaMin": .int(p.thetaMin), "thetaMax": .int(p.thetaMax)]
+            return ["rule": "asert-v1", "targetBlockMs": .int(p.targetBlockMs), "halfLifeMs": .int(p.halfLifeMs),
+                    "thetaMinMicro": .int(p.thetaMinMicro), "thetaMaxMicro": .int(p.thetaMaxMicro)]
         case .fixed:
             return ["rule": "fixed"]
         }
@@ -159,6 +162,37 @@ struct RetargetParamReader {
         case .double(let x)? where x == x.rounded() && abs(x) < 9.2e18: return Int64(x)
         default: throw .invalid(key: key, expected: "an integer")
         }
+    }
+
+    /// An integer written under `key` or its older name `alias` (not both).
+    mutating func int(_ key: String, alias: String, default d: Int64) throws(RetargetConfigError) -> Int64 {
+        if table[key] != nil, table[alias] != nil {
+            throw .invalid(key: alias, expected: "no value: \(key) is given too")
+        }
+        if table[key] == nil, table[alias] != nil {
+            used.insert(key)
+            return try int(alias, default: d)
+        }
+        used.insert(alias)
+        return try int(key, default: d)
+    }
+
+    /// Milliseconds written under `key`, or seconds under `seconds` (a whole number of ms).
+    mutating func milliseconds(_ key: String, seconds: String, default d: Int64) throws(RetargetConfigError) -> Int64 {
+        if table[key] != nil, table[seconds] != nil {
+            throw .invalid(key: seconds, expected: "no value: \(key) is given too")
+        }
+        guard table[key] == nil, table[seconds] != nil else {
+            used.insert(seconds)
+            return try int(key, default: d)
+        }
+        used.insert(key)
+        let s = try double(seconds, default: 0)
+        let ms = (s * 1000).rounded()
+        guard s.isFinite, abs(s * 1000 - ms) < 1e-6 * max(1, abs(ms)), abs(ms) < 9e18 else {
+            throw .invalid(key: seconds, expected: "seconds that are a whole number of milliseconds")
+        }
+        return Int64(ms)
     }
 
     /// Fails on the first (by code point) key no reader asked for.

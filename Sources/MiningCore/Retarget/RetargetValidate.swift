@@ -12,7 +12,7 @@ public enum RetargetConfigError: Error, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unknownKey(let k): return "\(k): unknown key"
-        case .unknownRule(let r): return "rule: unknown rule '\(r)', expected one of ema, window, asert, fixed"
+        case .unknownRule(let r): return "rule: unknown rule '\(r)', expected one of ema-v1, asert-v1, window, fixed"
         case .invalid(let k, let e): return "\(k): expected \(e)"
         case .malformed(let m): return "malformed: \(m)"
         }
@@ -41,9 +41,10 @@ enum RetargetValidate {
         }
     }
 
-    static func bounds(_ lo: Int64, _ hi: Int64) throws(RetargetConfigError) {
-        try range(lo, "thetaMin")
-        try range(hi, "thetaMax")
-        guard lo <= hi else { throw .invalid(key: "thetaMax", expected: "an integer ≥ thetaMin (\(lo))") }
+    static func bounds(_ lo: Int64, _ hi: Int64,
+                       keys: (min: String, max: String) = ("thetaMin", "thetaMax")) throws(RetargetConfigError) {
+        try range(lo, keys.min)
+        try range(hi, keys.max)
+        guard lo <= hi else { throw .invalid(key: keys.max, expected: "an integer ≥ \(keys.min) (\(lo))") }
     }
 }

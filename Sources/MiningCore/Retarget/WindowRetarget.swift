@@ -31,11 +31,11 @@ public struct WindowRetarget: RetargetRule, Hashable {
         public var thetaMin: Int64
         public var thetaMax: Int64
 
-        /// Devnet-flavoured defaults: T, Θ bounds as spec §6; a 120-block (4-minute) window.
+        /// Devnet-flavoured defaults: T and Θ bounds of the v1.1 devnet chain; a 120-block (4-minute) window.
         public static let devnet = Params()
 
         public init(T: Double = 2.0, window: Int64 = 120, maxFactor: Double = 4,
-                    thetaMin: Int64 = 1_000_000, thetaMax: Int64 = 12_000_000) {
+                    thetaMin: Int64 = 1_000_000, thetaMax: Int64 = 64_000_000) {
             self.T = T
             self.window = window
             self.maxFactor = maxFactor
