@@ -22,9 +22,21 @@ struct Mine: AsyncParsableCommand {
             a human-readable log goes to stderr. A restart resumes from the stored head. \
             SIGINT/SIGTERM stop cleanly.
 
-            Environment variables (used when the flag is absent): DATA_DIR, MINER_THREADS, \
-            MINER_PROOFS, RPC_LISTEN, STRATUM_LISTEN, TEMPLATE_REFRESH, CHAIN_ID, MINER_CONNECT, \
-            MINER_BLOCKS, MINER_VDF_T, MINER_COINBASE, MINER_MAX_HASHRATE, LOG_LEVEL.
+            The chain — id, genesis, target interval, Θ₀ and bounds, policy and retarget rule — is \
+            a chain document (spec §6.3): --chain FILE, default the built-in v1.1 devnet \
+            (docs/spec/devnet-chain.toml: 2 s blocks, asert-v1, Θ from 2 up to at most 64 nats). \
+            Θ starts low and climbs by about 0.03 nats a block while blocks come faster than the \
+            target, so the first few hundred blocks are fast; then they settle near the target. \
+            A data dir remembers its chain document and refuses another one.
+
+            Environment variables (used when the flag is absent): DATA_DIR, CHAIN_FILE, MINER_THREADS, \
+            MINER_PROOFS, RPC_LISTEN, STRATUM_LISTEN, TEMPLATE_REFRESH, MINER_CONNECT, \
+            MINER_BLOCKS, MINER_VDF_T, MINER_AI_MACS, MINER_QUANTUM_SHOTS, MINER_STORAGE_MIB, \
+            MINER_COINBASE, MINER_MAX_HASHRATE, LOG_LEVEL.
+
+            Local proofs carry real weight: the default AI job (3·2^20 multiply-adds) is credited \
+            3 nats of Θ (e^3 ≈ 20× less hash work per block) and takes a few ms; the block log \
+            line and each block event show the split (H, Σψ and each type's ψ).
 
             Endpoints on --rpc: POST /rpc (JSON-RPC 2.0), GET /openrpc, GET /metrics, WebSocket /ws.
             """
@@ -48,8 +60,11 @@ struct Mine: AsyncParsableCommand {
     @Option(name: .customLong("template-refresh"), help: "Seconds between template refreshes on an unchanged head (env TEMPLATE_REFRESH; default 5).")
     var templateRefresh: Double?
 
-    @Option(name: .customLong("chain-id"), help: "Chain id (env CHAIN_ID; default 1337).")
-    var chainId: UInt32?
+    @Option(help: "Chain document (TOML, spec §6.3) to run (env CHAIN_FILE; default: the built-in v1.1 devnet chain).")
+    var chain: String?
+
+    @Option(name: .customLong("chain-id"), help: .hidden)
+    var chainId: String?
 
     @Option(help: "Mine for another node: stratum+tcp://HOST:PORT or ws://HOST:PORT/ws (env MINER_CONNECT).")
     var connect: String?
@@ -60,11 +75,20 @@ struct Mine: AsyncParsableCommand {
     @Option(name: .customLong("vdf-t"), help: "VDF squarings per block proof, 256 … vdfMaxT (env MINER_VDF_T; default 4096).")
     var vdfT: UInt64?
 
+    @Option(name: .customLong("ai-macs"), help: "AI job size in multiply-adds per block proof; ψ ≈ macs/2^20 nats up to the AI cap (env MINER_AI_MACS; default 3145728).")
+    var aiMacs: UInt64?
+
+    @Option(name: .customLong("quantum-shots"), help: "Quantum shots per circuit, 1 … 1000000 (env MINER_QUANTUM_SHOTS; default 1024).")
+    var quantumShots: UInt64?
+
+    @Option(name: .customLong("storage-mib"), help: "Storage sector size in MiB, created once as DATA_DIR/sector.bin, 1 … 65536 (env MINER_STORAGE_MIB; default 1).")
+    var storageMiB: Int?
+
     @Option(help: "Coinbase text of the templates (env MINER_COINBASE; default devnet-miner).")
     var coinbase: String?
 
     @Option(name: .customLong("max-hashrate"),
-            help: "Cap the CPU miner (local, or --connect) at this many nonces/s, all threads together (env MINER_MAX_HASHRATE; default: no cap). The devnet's Θ tops out at 12 nats, so about e^12 / T ≈ 81,000 H/s mines at the 2 s target T.")
+            help: "Cap the CPU miner (local, or --connect) at this many nonces/s, all threads together (env MINER_MAX_HASHRATE; default: no cap). Not needed to reach the target interval: the chain's retarget raises Θ to match any hash rate up to e^64 per block.")
     var maxHashrate: Double?
 
     func run() async throws {
@@ -84,10 +108,26 @@ struct Mine: AsyncParsableCommand {
         let stratum = try pick(self.stratum, "stratum", "STRATUM_LISTEN", { $0 }, "HOST:PORT", "off")
         let refresh = try pick(self.templateRefresh, "template-refresh", "TEMPLATE_REFRESH", { Double($0) }, "seconds", 5)
         guard refresh.isFinite, refresh > 0, refresh <= 3600 else { throw CLI.fail("--template-refresh", "expected seconds in (0, 3600], got \(refresh)") }
-        let chainId = try pick(self.chainId, "chain-id", "CHAIN_ID", { UInt32($0) }, "a u32", 1337)
+        if self.chainId != nil || env["CHAIN_ID"].map({ !$0.isEmpty }) == true {
+            throw CLI.fail(self.chainId != nil ? "--chain-id" : "CHAIN_ID",
+                           "the chain id is part of the chain document now: write chainId in a chain file and pass --chain FILE (see simctl inspect chain devnet)")
+        }
+        let chainFile = try pick(self.chain, "chain", "CHAIN_FILE", { $0 }, "a file", "")
+        let spec: ChainSpec
+        do {
+            spec = chainFile.isEmpty ? .devnet : try ChainFile.load(chainFile)
+        } catch {
+            throw CLI.fail("--chain", "\(error)")
+        }
         let connect = try pick(self.connect, "connect", "MINER_CONNECT", { $0 }, "a URL", "")
         let blocks = try pick(self.blocks, "blocks", "MINER_BLOCKS", { Int($0) }, "an integer ≥ 0", -1)
         let vdfT = try pick(self.vdfT, "vdf-t", "MINER_VDF_T", { UInt64($0) }, "an integer", 4096)
+        let aiMacs = try pick(self.aiMacs, "ai-macs", "MINER_AI_MACS", { UInt64($0) }, "an integer", AIProofProvider.defaultMacs)
+        guard (1...(UInt64(1) << 34)).contains(aiMacs) else { throw CLI.fail("--ai-macs", "expected 1 … 2^34 multiply-adds, got \(aiMacs)") }
+        let shots = try pick(self.quantumShots, "quantum-shots", "MINER_QUANTUM_SHOTS", { UInt64($0) }, "an integer", 1024)
+        guard (1...1_000_000).contains(shots) else { throw CLI.fail("--quantum-shots", "expected 1 … 1000000, got \(shots)") }
+        let storageMiB = try pick(self.storageMiB, "storage-mib", "MINER_STORAGE_MIB", { Int($0) }, "an integer", 1)
+        guard (1...65536).contains(storageMiB) else { throw CLI.fail("--storage-mib", "expected 1 … 65536 MiB, got \(storageMiB)") }
         let coinbase = try pick(self.coinbase, "coinbase", "MINER_COINBASE", { $0 }, "text", "devnet-miner")
         let maxHashrate = try pick(self.maxHashrate, "max-hashrate", "MINER_MAX_HASHRATE", { Double($0) }, "nonces per second", 0)
         guard maxHashrate.isFinite, maxHashrate >= 0 else {
@@ -103,13 +143,13 @@ struct Mine: AsyncParsableCommand {
                     throw CLI.fail("--vdf-t", "expected \(Wesolowski.minT) … \(Policy.devnet.vdfMaxT), got \(vdfT)")
                 }
                 providers.append(VDFProofProvider(T: vdfT))
-            case "ai": providers.append(AIProofProvider())
-            case "quantum": providers.append(QuantumProofProvider())
+            case "ai": providers.append(AIProofProvider(macs: aiMacs))
+            case "quantum": providers.append(QuantumProofProvider(shots: shots))
             case "storage":
                 let path = (dataDir as NSString).appendingPathComponent("sector.bin")
                 do {
                     try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-                    providers.append(try StorageProofProvider(path: path))
+                    providers.append(try StorageProofProvider(path: path, leafCount: storageMiB * 256))
                 } catch {
                     throw CLI.fail("--proofs", "storage needs a sector file at \(path): \(error)")
                 }
@@ -141,18 +181,20 @@ struct Mine: AsyncParsableCommand {
             return h
         }
         let logger = Logger(label: "simctl.mine")
-        var config = ChainConfig.devnet
-        config.chainId = chainId
+        let config = ChainConfig(spec: spec)
         let node: DevnetNode
         do {
             node = try DevnetNode(config: config, dataDir: dataDir,
                                   options: NodeOptions(coinbase: coinbase, templateRefresh: .milliseconds(Int64(refresh * 1000))),
                                   providers: providers, logger: Logger(label: "devnet.node"))
         } catch {
+            if let e = error as? BlockStoreError, case .wrongChain = e { throw CLI.fail("--chain", "\(e)") }
             throw CLI.fail("--data-dir", "cannot open the chain database in '\(dataDir)': \(error)")
         }
         let head = await node.head
-        CLI.printJSON(["event": "start", "chainId": .int(Int64(chainId)), "dataDir": .string(dataDir),
+        CLI.printJSON(["event": "start", "chainId": .int(Int64(config.chainId)), "chainRoot": .string(Hex.encode(config.document.root)),
+                       "rule": .string(config.document.retarget.ruleName), "targetBlockMs": .int(config.document.targetBlockMs),
+                       "dataDir": .string(dataDir),
                        "height": .int(Int64(head.height)), "head": .string(Hex.encode(head.hash)),
                        "thetaMicro": .int(head.nextTheta), "threads": .int(Int64(threads)),
                        "proofs": .array(providers.map { .string($0.type.nullifierName) })])
@@ -194,17 +236,18 @@ struct Mine: AsyncParsableCommand {
             }
             group.addTask {
                 var mined = 0
-                var lastTime = head.time
                 for await e in events where e.isHead {
                     let r = e.record
-                    let interval = r.height > 1 && r.time >= lastTime ? Int64(r.time - lastTime) : 0
-                    lastTime = r.time
+                    var psiByType: [String: Int64] = [:]
+                    for p in e.proofs { psiByType[p.type.nullifierName, default: 0] += p.creditedMicro }
                     CLI.printJSON(["event": "block", "height": .int(Int64(r.height)), "hash": .string(Hex.encode(r.hash)),
                                    "thetaMicro": .int(r.thetaMicro), "hMicro": .int(r.h), "psiMicro": .int(r.psiMicro),
-                                   "proofs": .array(r.proofTypes.map { .string($0.nullifierName) }), "intervalMs": .int(interval),
-                                   "sealedHere": .bool(e.sealedHere)])
+                                   "psiByType": .object(psiByType.mapValues { .int($0) }), "time": .int(Int64(r.time)),
+                                   "proofs": .array(r.proofTypes.map { .string($0.nullifierName) }), "intervalMs": .int(e.intervalMs),
+                                   "source": .string(e.source.rawValue), "sealedHere": .bool(e.sealedHere)])
                     fflush(nil)
-                    logger.info("block \(r.height) \(Hex.encode(r.hash.prefix(6)))… Θ=\(Self.nats(r.thetaMicro)) H=\(Self.nats(r.h)) Σψ=\(Self.nats(r.psiMicro)) proofs=[\(r.proofTypes.map(\.nullifierName).joined(separator: ","))] +\(interval)ms")
+                    let split = e.proofs.map { "\($0.type.nullifierName) \(Self.nats($0.creditedMicro, digits: 3))" }.joined(separator: ", ")
+                    logger.info("block \(r.height) \(Hex.encode(r.hash.prefix(6)))… Θ=\(Self.nats(r.thetaMicro, digits: 3)) H=\(Self.nats(r.h, digits: 3)) Σψ=\(Self.nats(r.psiMicro, digits: 3))\(split.isEmpty ? "" : " (\(split))") +\(e.intervalMs)ms via \(e.source.rawValue)")
                     mined += 1
                     if blocks >= 0, mined >= blocks { return }
                 }
@@ -251,7 +294,7 @@ struct Mine: AsyncParsableCommand {
         }
     }
 
-    static func nats(_ micro: Int64) -> String { String(format: "%.6f", Double(micro) / 1e6) }
+    static func nats(_ micro: Int64, digits: Int = 6) -> String { String(format: "%.\(digits)f", Double(micro) / 1e6) }
 
     static func hostPort(_ s: String) -> (String, Int)? {
         guard let i = s.lastIndex(of: ":") else { return nil }

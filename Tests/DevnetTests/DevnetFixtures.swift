@@ -16,11 +16,19 @@ enum Fixtures {
     /// A fixed wall clock (ms) well after genesis.
     static let now: UInt64 = 1_760_000_000_000
 
+    /// The devnet chain document with other values of its keys (`["thetaMicro0": "6000000"]`).
+    static func chain(_ values: [String: String]) -> ChainSpec {
+        var text = ChainDocument.devnetTOML
+        for (key, value) in values {
+            let old = text.split(separator: "\n").first { $0.hasPrefix("\(key) = ") }!
+            text = text.replacingOccurrences(of: String(old), with: "\(key) = \(value)")
+        }
+        return ChainSpec(document: try! ChainDocument(toml: text), policy: .devnet)
+    }
+
     /// Devnet config with Θ₀ = `theta0`.
     static func config(theta0: Int64 = 2_000_000) -> ChainConfig {
-        var c = ChainConfig.devnet
-        c.theta0 = theta0
-        return c
+        ChainConfig(spec: chain(["thetaMicro0": "\(theta0)"]))
     }
 
     /// The genesis context.

@@ -27,8 +27,7 @@ import Verifiers
         let nulls = try store.nullifiers(fromHeight: 1)
         #expect(nulls.map(\.nullifier) == [block.proofs[0].nullifier])
         // The same directory refuses another chain.
-        var other = config
-        other.chainId = 42
+        let other = ChainConfig(spec: Fixtures.chain(["chainId": "42"]))
         #expect(throws: BlockStoreError.self) { try BlockStore(dataDir: dir, config: other) }
     }
 

@@ -33,7 +33,7 @@ import TestSupport
                 == "line 13: retarget.rule: 'asert' is not \"asert-v1\" or \"ema-v1\"")
         #expect(error(replacing("halfLifeMs = 48000", "halfLifeMs = 48000\nbetaPpm = 5")) == "line 15: retarget.betaPpm: unknown key")
         #expect(error(replacing("rule = \"asert-v1\"\nhalfLifeMs = 48000", "rule = \"ema-v1\"\nhalfLifeBlocks = 24\nbetaPpm = 750000"))
-                == "retarget.stepMicro: required key is missing")
+                == "line 12: retarget.stepMicro: required key is missing")
         #expect(error(replacing("genesisTimeMs = 1735689600000", "genesisTimeMs = 2025-01-01T00:00:00Z"))?.hasPrefix("line 5: genesisTimeMs: expected") == true)
         #expect(error("version = = 1")?.hasPrefix("line 1: not a valid chain document") == true)
     }

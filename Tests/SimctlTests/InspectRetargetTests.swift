@@ -19,10 +19,12 @@ import TestSupport
 
     @Test func reproducesEveryRetargetVectorCase() throws {
         let file = try VectorFile<Case>.load("retarget.json")
+        let params = try write("thetaMax = 12000000\n", "v1-bounds.toml")   // retarget.json pins Θmax 12 nats
         for (i, c) in file.cases.enumerated() {
             let intervals = try JSONSerialization.data(withJSONObject: c.steps.map { ["dt": $0.dt, "skipped": $0.skipped] })
             let path = try write(String(decoding: intervals, as: UTF8.self), "intervals.json")
-            let out = try Simctl.run(["inspect", "retarget", "--theta0", String(c.theta0), "--intervals", path, "--rule", "ema"])
+            let out = try Simctl.run(["inspect", "retarget", "--theta0", String(c.theta0), "--intervals", path,
+                                      "--rule", i.isMultiple(of: 2) ? "ema" : "ema-v1", "--params", params])
             #expect(out.status == 0, "case \(i): \(out.stderr)")
             #expect(out.stderr.isEmpty)
             let lines = out.stdout.split(separator: "\n")
@@ -41,9 +43,46 @@ import TestSupport
         let asert = try write("halfLife = 48\n", "asert.toml")
         let b = try Simctl.run(["inspect", "retarget", "--theta0", "5000000", "--intervals", "-", "--rule", "asert", "--params", asert],
                                stdin: intervals)
-        #expect(b.stdout == "{\"thetas\":[5014441,5028881]}\n")   // ln 2·1e6/48 per second ahead
+        #expect(b.stdout == "{\"thetas\":[5014440,5028880]}\n")   // ⌊ln 2·1e6/48⌋ per second ahead (asert-v1)
         let c = try Simctl.run(["inspect", "retarget", "--theta0", "3", "--intervals", "-", "--rule", "fixed"], stdin: intervals)
         #expect(c.stdout == "{\"thetas\":[3,3]}\n")
+    }
+
+    struct AsertParams: Decodable { let targetBlockMs, halfLifeMs, thetaMinMicro, thetaMaxMicro: Int64 }
+    struct AsertCase: Decodable { let params: AsertParams; let theta0: Int64; let genesisTimeMs: Int64; let timesMs: [Int64]; let thetas: [Int64] }
+
+    /// Chain intervals (`dtMs`, block 1's interval first and skipped) reproduce `asert.json`:
+    /// the output is Θ of block 2, 3, … (the vector's `thetas[1...]`).
+    @Test func chainIntervalsReproduceAsertVectors() throws {
+        let file = try VectorFile<AsertCase>.load("asert.json")
+        for (i, c) in file.cases.enumerated() where i % 10 == 0 {
+            let p = c.params
+            let params = try write("targetBlockMs = \(p.targetBlockMs)\nhalfLifeMs = \(p.halfLifeMs)\nthetaMinMicro = \(p.thetaMinMicro)\nthetaMaxMicro = \(p.thetaMaxMicro)\n", "p.toml")
+            let times = [c.genesisTimeMs] + c.timesMs
+            let intervals = "[" + (1..<times.count).map { "{\"dtMs\": \(times[$0] - times[$0 - 1])}" }.joined(separator: ",") + "]"
+            let out = try Simctl.run(["inspect", "retarget", "--rule", "asert-v1", "--theta0", String(c.theta0), "--params", params,
+                                      "--intervals", "-"], stdin: intervals)
+            #expect(out.status == 0, "case \(i): \(out.stderr)")
+            let thetas = try JSONDecoder().decode(Output.self, from: Data(out.stdout.utf8)).thetas
+            #expect(thetas == Array(c.thetas.dropFirst()), "case \(i)")
+        }
+        let mixed = try Simctl.run(["inspect", "retarget", "--theta0", "5", "--intervals", "-"], stdin: #"[{"dtMs": 1}, {"dt": 1}]"#)
+        #expect(mixed.status != 0 && mixed.stderr.hasPrefix("simctl: intervals[1]"), "\(mixed.stderr)")
+        let float = try Simctl.run(["inspect", "retarget", "--theta0", "5", "--intervals", "-"], stdin: #"[{"dtMs": 1.5}]"#)
+        #expect(float.status != 0 && float.stderr.hasPrefix("simctl: intervals[0].dtMs"), "\(float.stderr)")
+    }
+
+    @Test func inspectChainPrintsTheRootOfTheDocument() throws {
+        let out = try Simctl.run(["inspect", "chain", "devnet"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.hasPrefix(#"{"chain":{"chainId":1337,"#), "\(out.stdout)")
+        #expect(out.stdout.contains(#""root":"0xdd6d1426602d1f8cbfbc7ccdaf45010b7966f896c598f3a75d6d821eeec77418""#))
+        let file = ProjectPaths.spec.appendingPathComponent("devnet-chain.toml").path
+        #expect(try Simctl.run(["inspect", "chain", file]).stdout == out.stdout)
+        let bad = try write("version = 1\nchainId = -1\n", "bad-chain.toml")
+        let e = try Simctl.run(["inspect", "chain", bad])
+        #expect(e.status != 0 && e.stdout.isEmpty)
+        #expect(e.stderr == "simctl: chain: \(bad):2: chainId: value -1 is out of range (expected an integer in 0…4294967295)\n", "\(e.stderr)")
     }
 
     @Test func badInputFailsWithOneLineNamingTheField() throws {

@@ -9,6 +9,8 @@ public enum Simctl {
         public let status: Int32
         public let stdout: String
         public let stderr: String
+        /// True when the run was killed at its deadline.
+        public var timedOut = false
     }
 
     public static var binary: URL? {
@@ -25,8 +27,10 @@ public enum Simctl {
         return candidates.max { mtime($0) < mtime($1) }
     }
 
-    /// Runs `simctl args…` with optional stdin, in `cwd` (default: the package root).
-    public static func run(_ args: [String], stdin: String? = nil, cwd: URL? = nil) throws -> Output {
+    /// Runs `simctl args…` with optional stdin, in `cwd` (default: the package root). With a
+    /// `timeout` (seconds) the process is killed when it runs longer, and `timedOut` is set.
+    public static func run(_ args: [String], stdin: String? = nil, cwd: URL? = nil, timeout: Double? = nil,
+                           environment: [String: String]? = nil) throws -> Output {
         guard let bin = binary else {
             throw NSError(domain: "Simctl", code: 1, userInfo: [NSLocalizedDescriptionKey: "simctl is not built; run swift build --product simctl"])
         }
@@ -34,6 +38,7 @@ public enum Simctl {
         p.executableURL = bin
         p.arguments = args
         p.currentDirectoryURL = cwd ?? ProjectPaths.root
+        if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe(), inp = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -41,6 +46,15 @@ public enum Simctl {
         // A child that exits before reading its stdin must not kill the test process with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         try p.run()
+        let killed = Flag()
+        if let timeout {
+            let pid = p.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                guard p.isRunning else { return }
+                killed.set()
+                kill(pid, SIGKILL)
+            }
+        }
         if let s = stdin { try? inp.fileHandleForWriting.write(contentsOf: Data(s.utf8)) }
         try? inp.fileHandleForWriting.close()
         // Read both pipes concurrently so a large stderr cannot block the child.
@@ -52,6 +66,14 @@ public enum Simctl {
         group.wait()
         p.waitUntilExit()
         return Output(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+                      stderr: String(decoding: errData, as: UTF8.self), timedOut: killed.isSet)
     }
+}
+
+/// A thread-safe one-way flag.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
 }

@@ -12,7 +12,7 @@ public struct BlockRecord: Sendable, Equatable {
     /// The header's Θ (what this block had to reach).
     public var thetaMicro: Int64
     /// Retarget state after this block; `nextTheta` is what its child must carry.
-    public var retarget: EMARetarget.State
+    public var retarget: AnyRetargetRule.State
     /// `H(u)` of the nonce, µ-nats.
     public var h: Int64
     /// Σψ credited, µ-nats.
@@ -23,7 +23,7 @@ public struct BlockRecord: Sendable, Equatable {
     public var proofTypes: [ProofType]
 
     public init(hash: [UInt8], height: UInt64, parentHash: [UInt8], time: UInt64, mixSeed: [UInt8],
-                thetaMicro: Int64, retarget: EMARetarget.State, h: Int64, psiMicro: Int64, cumulativeScore: Int64,
+                thetaMicro: Int64, retarget: AnyRetargetRule.State, h: Int64, psiMicro: Int64, cumulativeScore: Int64,
                 proofTypes: [ProofType]) {
         self.hash = hash
         self.height = height
@@ -47,7 +47,7 @@ public struct BlockRecord: Sendable, Equatable {
     public static func genesis(_ config: ChainConfig) -> BlockRecord {
         let g = config.genesis
         return BlockRecord(hash: g.hash, height: 0, parentHash: g.header.parentHash, time: g.header.time,
-                           mixSeed: MixSeed.genesis, thetaMicro: config.theta0,
+                           mixSeed: MixSeed.genesis, thetaMicro: config.theta1,
                            retarget: config.retarget.initialState(theta0: config.theta0), h: 0, psiMicro: 0,
                            cumulativeScore: 0, proofTypes: [])
     }

@@ -61,12 +61,14 @@ public struct BlockValidator: Sendable {
         return s[(s.count - 1) / 2]
     }
 
-    /// The retarget state after a block at `time` on `parent`. The genesis interval is not a
-    /// mined interval (genesis time is a constant), so the first block does not retarget.
-    public func retargetState(after parent: BlockRecord, time: UInt64) -> EMARetarget.State {
+    /// The retarget state after a block at `time` on `parent`, by the chain document's rule.
+    /// Block 1's interval to the fixed genesis time is not a sample (spec §6.2: `Θ(2) = Θ(1)`; a
+    /// document written today has its genesis in the past), so the first block does not retarget.
+    public func retargetState(after parent: BlockRecord, time: UInt64) -> AnyRetargetRule.State {
         guard parent.height > 0 else { return parent.retarget }
-        let dt = (Double(time) - Double(parent.time)) / 1000
-        return config.retarget.next(parent.retarget, RetargetSample(dt: dt))
+        // Header times are below 2^63 ms (validated against the clock), so the difference is exact.
+        let dtMs = Int64(bitPattern: time &- parent.time)
+        return config.retarget.next(parent.retarget, RetargetSample(dtMs: dtMs))
     }
 
     /// The verifier context for proofs of a child of `parent`.

@@ -18,7 +18,7 @@ public final class LocalMiner: Sendable {
         let k = node.config.sharesPerBlock
         miner = CPUMiner(threads: threads, maxHashesPerSecond: maxHashesPerSecond) { job, nonce in
             Task {
-                let r = await node.submitShare(ShareSubmission(jobId: job.jobId, nonce: nonce, tShareMicro: 0, worker: "local"))
+                let r = await node.submitShare(ShareSubmission(jobId: job.jobId, nonce: nonce, tShareMicro: 0, worker: "local", source: .local))
                 if case .failure(let e) = r {
                     logger.debug("local block nonce refused", metadata: ["reason": "\(e.label)"])
                 }

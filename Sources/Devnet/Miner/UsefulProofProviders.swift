@@ -12,14 +12,29 @@ enum DevSeeds {
 
 /// The dev AI provider (real OpenBLAS inference on a seeded integer MLP, trap rows recomputed
 /// by the verifier), with a job and traps derived from the parent hash.
+///
+/// Sized by multiply-adds: ψ_AI = units = MACs / 2^20 nats at full quality (spec §4, kAI 1), so the
+/// default 3·2^20 MACs (4096 rows of the 768-MAC dev MLP, well under a millisecond of BLAS and
+/// ~10 ms of input hashing) credits 3 nats — e^3 ≈ 20× less hash work per block.
 public struct AIProofProvider: ProofProvider {
     public var provider: AIProvider
     public var type: ProofType { .ai }
 
-    public init(provider: AIProvider = AIProvider(key: Ed25519.PrivateKey(devName: "ai-provider"),
-                                                  model: AIModel(modelId: "dev-mlp", seed: SHA3_256.hash(Array("model".utf8)),
-                                                                 layers: [16, 32, 8]))) {
+    /// Default job size in multiply-adds (job rows + trap rows).
+    public static let defaultMacs: UInt64 = 3 << 20
+    public static let devModel = AIModel(modelId: "dev-mlp", seed: SHA3_256.hash(Array("model".utf8)), layers: [16, 32, 8])
+
+    public init(provider: AIProvider) {
         self.provider = provider
+    }
+
+    /// A provider whose jobs carry about `macs` multiply-adds (rounded up to whole rows, at least
+    /// one job row besides the traps).
+    public init(macs: UInt64 = AIProofProvider.defaultMacs) {
+        let traps = 16
+        let rows = (macs + Self.devModel.macsPerRow - 1) / Self.devModel.macsPerRow
+        let batch = max(1, Int(min(rows, 1 << 24)) - traps)
+        self.provider = AIProvider(key: Ed25519.PrivateKey(devName: "ai-provider"), model: Self.devModel, batch: batch, trapCount: traps)
     }
 
     public func proofs(parent: BlockRecord, config: ChainConfig) async throws -> [ProofEnvelope] {
@@ -33,8 +48,13 @@ public struct QuantumProofProvider: ProofProvider {
     public var qpu: QuantumDevQPU
     public var type: ProofType { .quantum }
 
-    public init(qpu: QuantumDevQPU = QuantumDevQPU(key: Ed25519.PrivateKey(devName: "quantum-provider"))) {
+    public init(qpu: QuantumDevQPU) {
         self.qpu = qpu
+    }
+
+    /// A dev QPU taking `shots` samples per circuit (ψ grows with log1p(shots); time with shots).
+    public init(shots: UInt64 = 1024) {
+        self.qpu = QuantumDevQPU(key: Ed25519.PrivateKey(devName: "quantum-provider"), shots: shots)
     }
 
     public func proofs(parent: BlockRecord, config: ChainConfig) async throws -> [ProofEnvelope] {

@@ -6,8 +6,12 @@ public struct ChainEvent: Sendable {
     public var proofs: [CreditedProof]
     /// True when it became the head.
     public var isHead: Bool
+    /// `time(h) − time(h−1)`, signed ms (block 1: the gap to the genesis time).
+    public var intervalMs: Int64
     /// True when a share submitted to this node sealed it.
     public var sealedHere: Bool
+    /// Where the sealing share (or the block, for `miner_submitBlock`) came from.
+    public var source: WorkSource
 }
 
 /// What the built-in miner should do: mine a job, or pause (the head moved and the next job is

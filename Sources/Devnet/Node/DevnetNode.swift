@@ -168,7 +168,7 @@ public actor DevnetNode: WorkProvider {
         case .success(let accepted):
             metrics.sharesAccepted.increment()
             guard accepted.isBlock else { return .success(accepted) }
-            switch await seal(jobId: share.jobId, nonce: share.nonce) {
+            switch await seal(jobId: share.jobId, nonce: share.nonce, source: share.source) {
             case .success(let r): return .success(AcceptedShare(h: accepted.h, isBlock: true, blockHash: r.hash))
             case .failure: return .success(AcceptedShare(h: accepted.h, isBlock: false, blockHash: nil))
             }
@@ -184,18 +184,18 @@ public actor DevnetNode: WorkProvider {
     }
 
     /// Builds the block of a job and a nonce and accepts it.
-    func seal(jobId: String, nonce: Nonce) -> Result<BlockRecord, BlockRejection> {
+    func seal(jobId: String, nonce: Nonce, source: WorkSource) -> Result<BlockRecord, BlockRejection> {
         guard let j = issued[jobId] else { return .failure(.unknownParent(parentHash: "(job \(jobId) expired)")) }
         let block = Block(header: j.job.template, nonce: nonce, proofs: j.proofs)
-        return accept(block, sealedHere: true)
+        return accept(block, sealedHere: true, source: source)
     }
 
     /// Validates, stores and applies a block (from a share or `miner_submitBlock`).
     public func submitBlock(_ block: Block) -> Result<BlockRecord, BlockRejection> {
-        accept(block, sealedHere: false)
+        accept(block, sealedHere: false, source: .rpc)
     }
 
-    func accept(_ block: Block, sealedHere: Bool) -> Result<BlockRecord, BlockRejection> {
+    func accept(_ block: Block, sealedHere: Bool, source: WorkSource) -> Result<BlockRecord, BlockRejection> {
         let hash = block.hash
         guard index.record(hash) == nil else { return .failure(.duplicate) }
         guard let ctx = index.parentContext(block.header.parentHash) else {
@@ -219,7 +219,9 @@ public actor DevnetNode: WorkProvider {
         index.add(validated.record, nullifiers: validated.proofs.map(\.nullifier))
         if sealedHere { metrics.blocksSealed.increment() }
         for p in validated.proofs { metrics.proofSelected(p.type) }
-        let event = ChainEvent(record: validated.record, proofs: validated.proofs, isHead: becomesHead, sealedHere: sealedHere)
+        let event = ChainEvent(record: validated.record, proofs: validated.proofs, isHead: becomesHead,
+                               intervalMs: Int64(bitPattern: validated.record.time &- ctx.parent.time), sealedHere: sealedHere,
+                               source: source)
         for c in chainSubscribers.values { c.yield(event) }
         if becomesHead { headChanged() }
         return .success(validated.record)

@@ -104,7 +104,8 @@ public struct DevnetRPC: Sendable {
             }
         }
         let worker = await session?.worker ?? "rpc"
-        switch await node.submitShare(ShareSubmission(jobId: jobId, nonce: nonce, tShareMicro: tShare, worker: worker)) {
+        switch await node.submitShare(ShareSubmission(jobId: jobId, nonce: nonce, tShareMicro: tShare, worker: worker,
+                                                        source: session == nil ? .rpc : .ws)) {
         case .success(let a):
             return .success(["accepted": true, "isBlock": .bool(a.isBlock)])
         case .failure(let r):
@@ -148,15 +149,16 @@ public struct DevnetRPC: Sendable {
         return .object(o)
     }
 
+    /// The chain document (as written, and as the canonical JSON its root hashes), its root, the
+    /// policy and its root, Θ for the next block and the node-local timing rules.
     func params() async -> JSONValue {
         let c = node.config
-        let r = c.retarget.params
         return ["chainId": .int(Int64(c.chainId)), "thetaMicro": .int(await node.expectedTheta),
                 "theta0Micro": .int(c.theta0), "genesisHash": .string(Hex.encode(c.genesis.hash)),
+                "chain": c.document.tree, "chainCanonical": .string(c.document.canonicalJSON),
+                "chainRoot": .string(Hex.encode(c.document.root)), "rule": .string(c.document.retarget.ruleName),
                 "policy": c.policy.tree, "policyRoot": .string(Hex.encode(c.policy.root)),
                 "algPolicyRoot": .string(Hex.encode(c.algPolicyRoot)), "sharesPerBlock": .int(c.sharesPerBlock),
-                "retarget": ["rule": "ema", "T": .double(r.T), "halfLife": .double(r.halfLife), "beta": .double(r.beta),
-                             "stepMicro": .int(r.step), "thetaMinMicro": .int(r.thetaMin), "thetaMaxMicro": .int(r.thetaMax)],
                 "maxFutureDriftMs": .int(Int64(c.maxFutureDriftMs)), "medianTimeSpan": .int(Int64(c.medianTimeSpan))]
     }
 }

@@ -5,15 +5,19 @@ import Verifiers
 
 /// Why the block store could not be opened or written.
 public enum BlockStoreError: Error, CustomStringConvertible {
-    /// The data directory belongs to another chain (chainId or genesis differ).
+    /// The data directory belongs to another chain document (their roots differ).
     case wrongChain(dataDir: String, stored: String, expected: String)
+    /// The data directory was created before chain documents (spec v1), for another genesis.
+    case legacyChain(dataDir: String, stored: String, expected: String)
     /// A stored row could not be read back (a corrupted or foreign database).
     case corrupt(String)
 
     public var description: String {
         switch self {
         case .wrongChain(let d, let s, let e):
-            return "data-dir \(d) holds chain \(s), not \(e); use another --data-dir"
+            return "data-dir \(d) holds the chain with document root \(s), not \(e) (the --chain given); use that chain document or another --data-dir"
+        case .legacyChain(let d, let s, let e):
+            return "data-dir \(d) holds a chain from before chain documents (\(s)), not the chain with document root \(e); use another --data-dir"
         case .corrupt(let m): return "the block store is corrupt: \(m)"
         }
     }
@@ -25,11 +29,13 @@ public enum BlockStoreError: Error, CustomStringConvertible {
 public final class BlockStore: Sendable {
     public let path: String
     let pool: DatabasePool
+    let config: ChainConfig
 
     /// Opens (creating if needed) `dataDir/chain.sqlite` for `config`'s chain and stores genesis.
     public init(dataDir: String, config: ChainConfig) throws {
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         path = (dataDir as NSString).appendingPathComponent("chain.sqlite")
+        self.config = config
         var c = Configuration()
         c.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -38,14 +44,23 @@ public final class BlockStore: Sendable {
         pool = try DatabasePool(path: path, configuration: c)
         try Self.migrator.migrate(pool)
         let genesis = config.genesis
+        // The chain document's root, recorded at creation: a data dir is never reopened with
+        // another document (a silent fork). The genesis hash binds the root too (algPolicy), so
+        // the second check only catches a store written by an incompatible build.
+        let root = Hex.encode(config.algPolicyRoot)
         let chain = "chainId \(config.chainId) genesis \(Hex.encode(genesis.hash))"
         try pool.write { db in
+            let storedRoot = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'chainRoot'")
             if let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'chain'") {
-                guard stored == chain else { throw BlockStoreError.wrongChain(dataDir: dataDir, stored: stored, expected: chain) }
+                guard let storedRoot else { throw BlockStoreError.legacyChain(dataDir: dataDir, stored: stored, expected: root) }
+                guard storedRoot == root else { throw BlockStoreError.wrongChain(dataDir: dataDir, stored: storedRoot, expected: root) }
+                guard stored == chain else { throw BlockStoreError.corrupt("meta.chain is '\(stored)', expected '\(chain)' for chain root \(root)") }
                 return
             }
             try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('chain', ?)", arguments: [chain])
-            try Self.insert(ValidatedBlock(block: genesis, record: .genesis(config), proofs: []), db: db)
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('chainRoot', ?)", arguments: [root])
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('chainDocument', ?)", arguments: [config.document.canonicalJSON])
+            try self.insert(ValidatedBlock(block: genesis, record: .genesis(config), proofs: []), db: db)
             try Self.setHead(genesis.hash, db: db)
         }
     }
@@ -79,7 +94,7 @@ public final class BlockStore: Sendable {
     /// in one transaction. Returns after the commit is durable.
     public func append(_ block: ValidatedBlock, makeHead: Bool) throws {
         try pool.write { db in
-            try Self.insert(block, db: db)
+            try self.insert(block, db: db)
             if makeHead { try Self.setHead(block.record.hash, db: db) }
         }
     }
@@ -93,14 +108,15 @@ public final class BlockStore: Sendable {
         try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('head', ?)", arguments: [Hex.encode(hash)])
     }
 
-    static func insert(_ v: ValidatedBlock, db: Database) throws {
+    func insert(_ v: ValidatedBlock, db: Database) throws {
         let r = v.record
+        let retarget = config.storedRetarget(r.retarget)
         try db.execute(sql: """
             INSERT INTO blocks(hash, height, parentHash, time, mixSeed, thetaMicro, retargetTheta, retargetEma, h,
                                psiMicro, cumulativeScore, proofTypes, body)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [Data(r.hash), Int64(r.height), Data(r.parentHash), Int64(r.time), Data(r.mixSeed),
-                             r.thetaMicro, r.retarget.theta, r.retarget.ema, r.h, r.psiMicro, r.cumulativeScore,
+                             r.thetaMicro, retarget.theta, retarget.ema, r.h, r.psiMicro, r.cumulativeScore,
                              r.proofTypes.map(\.wireId).joined(separator: ","), v.block.json.canonical])
         for (i, p) in v.block.proofs.enumerated() {
             let c = v.proofs[i]
@@ -126,7 +142,7 @@ public final class BlockStore: Sendable {
     /// Every block record (for the in-memory index), in height order.
     public func allRecords() throws -> [BlockRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM blocks ORDER BY height, hash").map(Self.record)
+            try Row.fetchAll(db, sql: "SELECT * FROM blocks ORDER BY height, hash").map(record)
         }
     }
 
@@ -155,7 +171,7 @@ public final class BlockStore: Sendable {
         }
     }
 
-    static func record(_ row: Row) throws -> BlockRecord {
+    func record(_ row: Row) throws -> BlockRecord {
         let types = (row["proofTypes"] as String).split(separator: ",").map { s -> ProofType in
             ProofType(wireId: String(s)) ?? .hashShare
         }
@@ -163,7 +179,7 @@ public final class BlockStore: Sendable {
             hash: Array(row["hash"] as Data), height: UInt64(row["height"] as Int64),
             parentHash: Array(row["parentHash"] as Data), time: UInt64(row["time"] as Int64),
             mixSeed: Array(row["mixSeed"] as Data), thetaMicro: row["thetaMicro"],
-            retarget: .init(theta: row["retargetTheta"], ema: row["retargetEma"]), h: row["h"],
+            retarget: config.retargetState(theta: row["retargetTheta"], ema: row["retargetEma"]), h: row["h"],
             psiMicro: row["psiMicro"], cumulativeScore: row["cumulativeScore"], proofTypes: types)
     }
 }

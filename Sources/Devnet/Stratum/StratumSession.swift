@@ -123,7 +123,7 @@ public struct StratumSession: Sendable {
             guard authorizedWorkers.contains(worker) else { return reject(id, .unauthorized) }
             let t = jobTShare.last(where: { $0.jobId == jobId })?.t ?? activeTShare ?? 0
             let nonce = Nonce(extranonce1: extranonce1, extranonce2: e2, counter: counter)
-            return [.submit(id: id, share: ShareSubmission(jobId: jobId, nonce: nonce, tShareMicro: t, worker: worker))]
+            return [.submit(id: id, share: ShareSubmission(jobId: jobId, nonce: nonce, tShareMicro: t, worker: worker, source: .stratum))]
         }
     }
 

@@ -22,6 +22,18 @@ public struct MiningJob: Sendable, Equatable {
     }
 }
 
+/// Where a share or block reached the node: the `source` of block events and logs.
+public enum WorkSource: String, Sendable, Equatable {
+    /// The node's built-in CPU miner.
+    case local
+    /// A Stratum session.
+    case stratum
+    /// A WebSocket getwork session (`/ws`).
+    case ws
+    /// JSON-RPC over HTTP (`miner_submitShare`, `miner_submitBlock`).
+    case rpc
+}
+
 /// One share as it reaches the node from any transport (Stratum, WebSocket, the built-in miner).
 public struct ShareSubmission: Sendable, Equatable {
     public var jobId: String
@@ -29,12 +41,14 @@ public struct ShareSubmission: Sendable, Equatable {
     /// The session's share threshold in µ-nats (set by vardiff; spec §9).
     public var tShareMicro: Int64
     public var worker: String
+    public var source: WorkSource
 
-    public init(jobId: String, nonce: Nonce, tShareMicro: Int64, worker: String) {
+    public init(jobId: String, nonce: Nonce, tShareMicro: Int64, worker: String, source: WorkSource = .rpc) {
         self.jobId = jobId
         self.nonce = nonce
         self.tShareMicro = tShareMicro
         self.worker = worker
+        self.source = source
     }
 }
 

@@ -55,3 +55,15 @@ public enum AnyRetargetRule: RetargetRule, Hashable {
         }
     }
 }
+
+extension AnyRetargetRule.State {
+    /// Θ for the next block in this state, whatever the rule.
+    public var theta: Int64 {
+        switch self {
+        case .ema(let s): return s.theta
+        case .window(let s): return s.theta
+        case .asert(let s): return s
+        case .fixed(let s): return s
+        }
+    }
+}

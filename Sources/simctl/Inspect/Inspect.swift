@@ -13,6 +13,7 @@ struct Inspect: ParsableCommand {
             InspectCredit.self,
             InspectSelect.self,
             InspectPolicy.self,
+            InspectChain.self,
         ]
     )
 }

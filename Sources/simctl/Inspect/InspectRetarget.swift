@@ -8,13 +8,24 @@ struct InspectRetarget: ParsableCommand {
         commandName: "retarget",
         abstract: "Steps a Θ retarget rule over block intervals; prints {\"thetas\": [Θ after each interval]}.",
         discussion: """
-            --intervals is a JSON array [{"dt": seconds, "skipped": n}, …] ("skipped" optional, default 1, \
-            ≥ 0; dt may be zero or negative — the rule decides what such a sample means; - reads stdin). \
-            --rule picks ema (consensus, spec §6), window (Bitcoin-style), asert (absolute) or fixed; \
-            --params is a TOML file of that rule's keys (a [chain.retarget] table's contents, e.g. \
-            T = 2.0, halfLife = 24, beta = 0.75, step = 400000, thetaMin = 1000000, thetaMax = 12000000 \
-            for ema); missing keys take the devnet defaults, unknown keys are rejected. A "rule" key in \
-            the file is used when --rule is absent and must agree with it otherwise.
+            --intervals is a JSON array (- reads stdin) in one of two forms:
+
+            Chain intervals [{"dtMs": n}, …]: signed integer milliseconds time(h) − time(h−1) of \
+            blocks 1, 2, 3, … as a node sees them. Block 1's interval (to the fixed genesis time) is \
+            no sample (spec §6.2), so thetas[0] — Θ of block 2 — is Θ₀ as the rule starts it \
+            (clamped by asert-v1), and thetas[k] is Θ of block k+2.
+
+            Research samples [{"dt": seconds, "skipped": n}, …] ("skipped" optional, default 1, ≥ 0; \
+            dt may be zero or negative — the rule decides what such a sample means): every sample \
+            steps the rule and thetas[k] is Θ after sample k.
+
+            --rule picks asert-v1 (devnet consensus, spec §6.2; alias asert), ema-v1 (§6.1; alias \
+            ema), window (Bitcoin-style) or fixed; default ema-v1. --params is a TOML file of that \
+            rule's keys (a [chain.retarget] table's contents), e.g. targetBlockMs = 2000, \
+            halfLifeMs = 48000, thetaMinMicro = 1000000, thetaMaxMicro = 64000000 for asert-v1, or \
+            T = 2.0, halfLife = 24, beta = 0.75, step = 400000, thetaMin = 1000000, thetaMax = 64000000 \
+            for ema-v1; missing keys take the devnet defaults, unknown keys are rejected. A "rule" key \
+            in the file is used when --rule is absent and must agree with it otherwise.
             """
     )
 
@@ -24,7 +35,7 @@ struct InspectRetarget: ParsableCommand {
     @Option(name: .customLong("intervals"), parsing: .unconditional, help: "JSON file of intervals (- for stdin).")
     var intervals: String?
 
-    @Option(name: .customLong("rule"), parsing: .unconditional, help: "ema | window | asert | fixed (default ema).")
+    @Option(name: .customLong("rule"), parsing: .unconditional, help: "asert-v1 | ema-v1 | window | fixed (default ema-v1; asert and ema are aliases).")
     var rule: String?
 
     @Option(name: .customLong("params"), parsing: .unconditional, help: "TOML file of the rule's parameters.")
@@ -36,11 +47,18 @@ struct InspectRetarget: ParsableCommand {
             throw CLI.fail("--theta0", "expected an integer ≥ 0, got '\(theta0.prefix(80))'")
         }
         guard let intervals else { throw CLI.fail("--intervals", "missing; expected a JSON file path") }
-        let samples = try Self.samples(CLI.readFile(intervals, field: "--intervals"))
+        let (samples, chainIntervals) = try Self.samples(CLI.readFile(intervals, field: "--intervals"))
         let config = try Self.config(rule: rule, paramsPath: params)
         let retarget: AnyRetargetRule
         do { retarget = try config.makeRule() } catch { throw CLI.fail("--params", error.description) }
-        let thetas = retarget.thetas(theta0: t0, samples: samples)
+        let thetas: [Int64]
+        if chainIntervals, !samples.isEmpty {
+            // Block 1's interval is skipped: Θ(2) = Θ(1), then each later interval steps the rule.
+            let start = retarget.initialState(theta0: t0)
+            thetas = [retarget.theta(of: start)] + retarget.thetas(theta0: t0, samples: samples.dropFirst())
+        } else {
+            thetas = retarget.thetas(theta0: t0, samples: samples)
+        }
         CLI.printJSON(["thetas": .array(thetas.map { .int($0) })])
     }
 
@@ -64,20 +82,34 @@ struct InspectRetarget: ParsableCommand {
         do { return try RetargetRuleConfig(table: table) } catch { throw CLI.fail("--params", error.description) }
     }
 
-    /// Parses the intervals file: a JSON array of `{"dt": number, "skipped": integer ≥ 0}`.
-    static func samples(_ data: Data) throws -> [RetargetSample] {
+    /// Parses the intervals file: a JSON array of `{"dtMs": integer}` (chain intervals; the
+    /// flag in the result is true) or of `{"dt": number, "skipped": integer ≥ 0}`, not mixed.
+    static func samples(_ data: Data) throws -> ([RetargetSample], chainIntervals: Bool) {
         let value: JSONValue
         do { value = try StrictJSON.parse(Array(data)) } catch {
-            throw CLI.fail("--intervals", "expected a JSON array of {\"dt\": seconds, \"skipped\": n}; invalid JSON at \(error)")
+            throw CLI.fail("--intervals", "expected a JSON array of {\"dtMs\": n} or {\"dt\": seconds, \"skipped\": n}; invalid JSON at \(error)")
         }
         guard case .array(let items) = value else {
-            throw CLI.fail("--intervals", "expected a JSON array of {\"dt\": seconds, \"skipped\": n}")
+            throw CLI.fail("--intervals", "expected a JSON array of {\"dtMs\": n} or {\"dt\": seconds, \"skipped\": n}")
         }
-        return try items.enumerated().map { i, item in
+        var chain: Bool?
+        let samples = try items.enumerated().map { i, item in
             let field = "intervals[\(i)]"
-            guard case .object(let o) = item else { throw CLI.fail(field, "expected an object {\"dt\": seconds, \"skipped\": n}") }
+            guard case .object(let o) = item else { throw CLI.fail(field, "expected an object {\"dtMs\": n} or {\"dt\": seconds, \"skipped\": n}") }
+            let isChain = o["dtMs"] != nil
+            if let c = chain, c != isChain {
+                throw CLI.fail(field, "expected \(c ? "{\"dtMs\": n}" : "{\"dt\": seconds}") like intervals[0]; do not mix dtMs and dt")
+            }
+            chain = isChain
+            if isChain {
+                if let k = JSONValue.sortedKeys(o).first(where: { $0 != "dtMs" }) {
+                    throw CLI.fail("\(field).\(k)", "unknown key; a chain interval has only dtMs")
+                }
+                guard case .int(let ms)? = o["dtMs"] else { throw CLI.fail("\(field).dtMs", "expected a signed integer number of milliseconds") }
+                return RetargetSample(dtMs: ms)
+            }
             if let k = JSONValue.sortedKeys(o).first(where: { $0 != "dt" && $0 != "skipped" }) {
-                throw CLI.fail("\(field).\(k)", "unknown key; expected only dt and skipped")
+                throw CLI.fail("\(field).\(k)", "unknown key; expected only dt and skipped (or dtMs alone)")
             }
             let dt: Double
             switch o["dt"] {
@@ -94,5 +126,6 @@ struct InspectRetarget: ParsableCommand {
             }
             return RetargetSample(dt: dt, skipped: skipped)
         }
+        return (samples, chain ?? false)
     }
 }
