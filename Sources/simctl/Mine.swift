@@ -246,7 +246,7 @@ struct Mine: AsyncParsableCommand {
                                    "proofs": .array(r.proofTypes.map { .string($0.nullifierName) }), "intervalMs": .int(e.intervalMs),
                                    "source": .string(e.source.rawValue), "sealedHere": .bool(e.sealedHere)])
                     fflush(nil)
-                    let split = e.proofs.map { "\($0.type.nullifierName) \(Self.nats($0.creditedMicro, digits: 3))" }.joined(separator: ", ")
+                    let split = e.proofs.sorted { $0.type.nullifierName < $1.type.nullifierName }.map { "\($0.type.nullifierName) \(Self.nats($0.creditedMicro, digits: 3))" }.joined(separator: ", ")
                     logger.info("block \(r.height) \(Hex.encode(r.hash.prefix(6)))… Θ=\(Self.nats(r.thetaMicro, digits: 3)) H=\(Self.nats(r.h, digits: 3)) Σψ=\(Self.nats(r.psiMicro, digits: 3))\(split.isEmpty ? "" : " (\(split))") +\(e.intervalMs)ms via \(e.source.rawValue)")
                     mined += 1
                     if blocks >= 0, mined >= blocks { return }

@@ -25,7 +25,7 @@ public enum OpenRPC {
                 method("chain_getHead", "The best block's summary.", params: [], result: "block summary {number, hash, parentHash, time, thetaMicro, hMicro, psiMicro, scoreMicro, cumulativeScoreMicro, nextThetaMicro, proofs}"),
                 method("chain_getBlockByNumber", "A main-chain block by height.", params: [("number", "integer or 0x-hex quantity")], result: "summary plus the full block, or null"),
                 method("chain_getBlockByHash", "A stored block by hash.", params: [("hash", "0x + 64 hex digits")], result: "summary plus the full block, or null"),
-                method("chain_getParams", "Chain parameters: Θ for the next block, the policy and its root, the retarget rule.", params: [], result: "object"),
+                method("chain_getParams", "Chain parameters: the chain document (tree, canonical JSON and root = algPolicy), its retarget rule, Θ for the next block, the policy and its root.", params: [], result: "object"),
                 method("miner_getWork", "The current template (spec §2) with tShareMicro added.", params: [], result: "template object"),
                 method("miner_submitShare", "Submits a HashShare envelope (spec §8).", params: [("envelope", "{type_id: hashshare:v1, body, nullifier}")], result: "{accepted: true, isBlock: bool}"),
                 method("miner_submitBlock", "Submits a full block {header, nonce, proofs}.", params: [("block", "block object")], result: "{accepted, hash, number, isHead}"),
