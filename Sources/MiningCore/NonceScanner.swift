@@ -182,7 +182,7 @@ public final class NonceScanner: @unchecked Sendable {
             }
             let n = min(batch, limit - c)
             let hits = NonceScan.scanRange(
-                work.midstate, extranonce2: extranonce2, counters: c ..< c + n,
+                work.midstate, extranonce2: extranonce2 &+ work.extranonce2Offset, counters: c ..< c + n,
                 targets: work.targets, kernel: configuration.kernel)
             hashes.add(n, ordering: .relaxed)
             for h in hits {

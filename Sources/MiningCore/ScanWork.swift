@@ -3,6 +3,9 @@
 public struct ScanWork: Sendable, Equatable {
     public let midstate: UDrawMidstate
     public let targets: ScanTargets
+    /// Added to every thread's extranonce2, so two works over the same template (e.g. one job
+    /// re-issued at a new share threshold) scan disjoint nonces and never find a share twice.
+    public var extranonce2Offset: UInt32 = 0
 
     public init(midstate: UDrawMidstate, targets: ScanTargets) {
         self.midstate = midstate

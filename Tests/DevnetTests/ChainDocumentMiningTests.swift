@@ -107,6 +107,9 @@ import TestSupport
             let thetas = m.main.dropFirst().map(\.thetaMicro)
             #expect(thetas.first == 2_000_000)
             #expect(thetas.last! > thetas.first! + 1_000_000, "Θ climbed only to \(thetas.last!)")
+            // Default proofs (ai,vdf) carry real weight: at least 2 nats of Σψ in every block.
+            let lowest = m.main.dropFirst().map(\.psiMicro).min()!
+            #expect(lowest >= 2_000_000, "a default block carried only \(lowest) µ-nats of Σψ")
             print("devnet chain: Θ block 1 \(thetas.first!), block 120 \(thetas.last!)")
         }
     }

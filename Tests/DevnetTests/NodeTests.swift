@@ -79,7 +79,15 @@ import Verifiers
         var next = try #require(await it.next())
         while !next.cleanJobs { next = try #require(await it.next()) }
         #expect(next.template.height == 2)
-        // The old job is stale now.
+        // For the stale grace (1 s) a share for the old head's job is a share, never a block —
+        // even one that meets the old block target — and is counted as stale_grace.
+        let late = Fixtures.nonce(for: refreshed.template, from: 1_000_000) { $0 >= refreshed.blockTarget }
+        let grace = await node.submitShare(ShareSubmission(jobId: refreshed.jobId, nonce: late, tShareMicro: 0, worker: "t"))
+        #expect((try? grace.get())?.isBlock == false)
+        #expect(await node.head.height == 1)
+        #expect(node.metrics.render().contains("animica_miner_shares_stale_grace_total 1"))
+        // After the grace the old job is stale.
+        try await Task.sleep(for: .milliseconds(1100))
         let stale = await node.submitShare(ShareSubmission(jobId: refreshed.jobId, nonce: Nonce(counter: 999_999), tShareMicro: 0, worker: "t"))
         #expect(stale == .failure(.staleJob))
         await node.stop()

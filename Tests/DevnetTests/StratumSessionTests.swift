@@ -1,3 +1,4 @@
+import Foundation
 import Devnet
 import MiningCore
 import Testing
@@ -25,6 +26,8 @@ import Testing
 
     @Test func subscribeRepliesThenSetsDifficultyThenNotifies() {
         var s = StratumSession(extranonce1: 0xA1B2C3D4, configuration: .init(initialTShareMicro: 1_500_000))
+        // (The default first threshold is a 10^4 H/s miner's: ln(10^4 · 60 / 15) nats.)
+        #expect(StratumSession.Configuration().initialThreshold == 10_596_635)
         #expect(s.newJob(job1, now: t0).isEmpty)  // not subscribed yet
         let a = s.receive(.request(id: 7, .subscribe(userAgent: "t")), now: t0)
         #expect(a.count == 3)
@@ -48,43 +51,108 @@ import Testing
         #expect(StratumSession.isValidWorker("rig-01.cpu"))
     }
 
-    @Test func vardiffIsAnnouncedAtOnceButAppliesOnlyWithTheNextJob() {
-        var s = subscribed(.init(initialTShareMicro: 2_000_000, targetSharesPerMinute: 10, vardiffInterval: .seconds(30)))
+    static let ok: Result<AcceptedShare, ShareRejection> = .success(AcceptedShare(h: 3_000_000, isBlock: false, blockHash: nil))
+
+    @Test func vardiffRaisesAtOnceOnVolumeWithAFreshJobAndKeepsOldJobsThresholds() {
+        var s = subscribed(.init(initialTShareMicro: 2_000_000, targetSharesPerMinute: 10, fastShares: 4))
         #expect(s.activeTShare == 2_000_000)
-        // 100 accepted shares in 30 s = 200/min, 20× the target: raise by the maximal step ln 4.
-        var announced: [StratumSession.Action] = []
-        for i in 0..<100 {
-            let now = t0 + .milliseconds(300 * (i + 1))
-            let share = submit(&s, counter: UInt64(i), job: job1, now: now)
-            #expect(share?.tShareMicro == 2_000_000)
-            announced += s.shareResult(id: .int(Int64(i)), .success(AcceptedShare(h: 3_000_000, isBlock: false, blockHash: nil)), now: now)
+        // 4 accepted shares in 40 ms = 6,000/min, 600× the target: raise by ln 600 in one step,
+        // announced as set_difficulty then a fresh notify of the same job under a new id.
+        var actions: [StratumSession.Action] = []
+        for i in 0..<4 {
+            let now = t0 + .milliseconds(10 * (i + 1))
+            #expect(submit(&s, counter: UInt64(i), job: job1, now: now)?.tShareMicro == 2_000_000)
+            actions = s.shareResult(id: .int(Int64(i)), Self.ok, now: now)
         }
-        let raised: Int64 = 2_000_000 + 1_386_294  // + ln 4 nats
-        #expect(announced.contains(.setDifficulty(raised)))
-        #expect(s.pendingTShare == raised)
-        #expect(s.activeTShare == 2_000_000)
-        // Shares for the current job still use the old threshold…
-        #expect(submit(&s, counter: 1000, job: job1, now: t0 + .seconds(31))?.tShareMicro == 2_000_000)
-        // …until the next job, which is notified without a second set_difficulty.
-        #expect(s.newJob(job2, now: t0 + .seconds(32)) == [.notify(job2)])
-        #expect(s.activeTShare == raised && s.pendingTShare == nil)
-        #expect(submit(&s, counter: 1001, job: job2, now: t0 + .seconds(32))?.tShareMicro == raised)
-        // A late share for job 1 keeps job 1's threshold.
-        #expect(submit(&s, counter: 1002, job: job1, now: t0 + .seconds(32))?.tShareMicro == 2_000_000)
+        let raised = 2_000_000 + Int64((log(600.0) * 1e6).rounded())
+        #expect(actions.suffix(2) == [.setDifficulty(raised), .renotify(job1, jobId: "\(job1.jobId)/d1")])
+        #expect(s.activeTShare == raised)
+        // A share for the job's first id keeps that id's threshold; the new id has the new one and
+        // maps back to the node's job.
+        #expect(submit(&s, counter: 10, job: job1, now: t0 + .seconds(1))?.tShareMicro == 2_000_000)
+        let renamed = s.receive(.request(id: 11, .submit(worker: "w", jobId: "\(job1.jobId)/d1", extranonce2: 0, counter: 11)),
+                                now: t0 + .seconds(1))
+        guard case .submit(_, let share)? = renamed.first else { Issue.record("no submit"); return }
+        #expect(share.jobId == job1.jobId && share.tShareMicro == raised)
+        _ = s.shareResult(id: 11, Self.ok, now: t0 + .seconds(1))
+        // The next job goes out at the current threshold, without another set_difficulty.
+        #expect(s.newJob(job2, now: t0 + .seconds(2)) == [.notify(job2)])
+        #expect(submit(&s, counter: 12, job: job2, now: t0 + .seconds(2))?.tShareMicro == raised)
     }
 
-    @Test func tokenBucketLimitsMessages() {
-        var s = subscribed(.init(initialTShareMicro: 0, bucketCapacity: 5, bucketRefillPerSecond: 1))
-        // subscribe + authorize took 2 of 5 tokens.
-        var limited = 0
-        for i in 0..<6 {
-            if case .replyError(_, 26, _)? = s.receive(.request(id: .int(Int64(i)), .subscribe(userAgent: "")), now: t0).first { limited += 1 }
+    @Test func silenceLowersTheThresholdFromTheClock() {
+        var s = subscribed(.init(initialTShareMicro: 9_000_000, targetSharesPerMinute: 10))  // silence: 24 s
+        #expect(s.tick(now: t0 + .seconds(23)).isEmpty)
+        let lowered: Int64 = 9_000_000 - 693_147
+        #expect(s.tick(now: t0 + .seconds(24)) == [.setDifficulty(lowered), .renotify(job1, jobId: "\(job1.jobId)/d1")])
+        #expect(s.tick(now: t0 + .seconds(25)).isEmpty)
+        #expect(s.retargets == 1)
+    }
+
+    /// Vardiff converges for any hash rate from 10^4 to 10^8 H/s: a session simulated in virtual
+    /// time (shares arrive as a Poisson process of rate `R·e^{−t}`; fixed seeds 1…5) has, 10 s
+    /// after subscribing, a share rate within 4× of the 15/min target, and from the first to the
+    /// fifth minute between 10 and 20 accepted shares a minute.
+    @Test(arguments: [1e4, 1e5, 1e6, 1e7, 1e8])
+    func vardiffConvergesForAnyHashRate(rate: Double) {
+        for seed in UInt64(1)...5 {
+            var rng = SplitMix64(seed: seed)
+            var s = StratumSession(extranonce1: 1)
+            _ = s.newJob(job1, now: t0)
+            _ = s.receive(.request(id: 1, .subscribe(userAgent: "t")), now: t0)
+            _ = s.receive(.request(id: 2, .authorize(worker: "w", password: "")), now: t0)
+            var now = t0
+            var nextTick = t0 + .seconds(1)
+            var counter: UInt64 = 0
+            var wireId = job1.jobId  // a real miner switches to each re-notified job
+            func shareRate() -> Double { rate * exp(-Double(s.activeTShare!) / 1e6) * 60 }
+            func follow(_ actions: [StratumSession.Action]) {
+                for case .renotify(_, let id) in actions { wireId = id }
+            }
+            func advance(to end: ContinuousClock.Instant) {
+                while now < end {
+                    let perSecond = rate * exp(-Double(s.activeTShare!) / 1e6)
+                    let u = Double(rng.next() >> 11) / Double(1 << 53)
+                    let share = now + .seconds(-log(1 - u) / perSecond)
+                    if share < nextTick, share < end {
+                        now = share
+                        counter += 1
+                        _ = s.receive(.request(id: .int(Int64(counter)), .submit(worker: "w", jobId: wireId, extranonce2: 0, counter: counter)), now: now)
+                        follow(s.shareResult(id: .int(Int64(counter)), Self.ok, now: now))
+                    } else {
+                        now = min(nextTick, end)
+                        if now == nextTick { follow(s.tick(now: now)); nextTick = nextTick + .seconds(1) }
+                    }
+                }
+            }
+            advance(to: t0 + .seconds(10))
+            #expect((15.0 / 4...15.0 * 4).contains(shareRate()), "R \(rate) seed \(seed): \(shareRate())/min after 10 s")
+            advance(to: t0 + .seconds(60))
+            let before = counter
+            advance(to: t0 + .seconds(300))
+            let perMinute = Double(counter - before) / 4
+            #expect((10.0...20.0).contains(perMinute), "R \(rate) seed \(seed): \(perMinute) shares/min over minutes 1–5")
         }
-        #expect(limited == 3)
+    }
+
+    @Test func tokenBucketIsChargedByInvalidTrafficOnly() {
+        var s = subscribed(.init(initialTShareMicro: 0, targetSharesPerMinute: nil, bucketCapacity: 5, bucketRefillPerSecond: 1))
+        // subscribe + authorize took 2 of 5 tokens; 500 accepted and stale shares take none.
+        for i in 0..<500 {
+            let share = submit(&s, counter: UInt64(i), job: job1, now: t0)
+            #expect(share != nil, "share \(i) was refused")
+            _ = s.shareResult(id: .int(Int64(i)), i.isMultiple(of: 2) ? Self.ok : .failure(.staleJob), now: t0)
+        }
+        // Three invalid shares empty the bucket: everything is then answered 26.
+        for i in 0..<3 {
+            _ = submit(&s, counter: UInt64(1000 + i), job: job1, now: t0)
+            _ = s.shareResult(id: .int(Int64(1000 + i)), .failure(.lowDifficulty), now: t0)
+        }
+        guard case .replyError(_, 26, _)? = s.receive(.request(id: 99, .submit(worker: "w", jobId: job1.jobId, extranonce2: 0, counter: 2000)), now: t0).first else {
+            Issue.record("an empty bucket did not answer 26"); return
+        }
         // One second later one token is back.
-        #expect(s.receive(.request(id: 99, .subscribe(userAgent: "")), now: t0 + .seconds(1)).first.map {
-            if case .reply = $0 { true } else { false }
-        } == true)
+        #expect(submit(&s, counter: 2001, job: job1, now: t0 + .seconds(1)) != nil)
     }
 
     @Test func invalidShareRatioBans() {

@@ -91,13 +91,18 @@ public enum ScanLoop {
             group.addTask {
                 for await (job, nonce) in found { await submit(job, nonce) }
             }
+            var jobCount: UInt32 = 0
             for await job in jobs {
                 if Task.isCancelled { break }
                 onJob(job)
                 if let cur = current.withLock({ $0 }), cur.job == job { continue }
-                guard let work = try? ScanWork(signBytes: job.template.signBytes, mixSeed: job.template.nonceDomain.mixSeed,
+                guard var work = try? ScanWork(signBytes: job.template.signBytes, mixSeed: job.template.nonceDomain.mixSeed,
                                                extranonce1: job.extranonce1, shareTarget: Threshold.X(t: job.tShareMicro),
                                                blockTarget: nil) else { continue }
+                // A fresh extranonce2 range per job: a job re-issued at another threshold (same
+                // template) must not re-find the shares already sent for it (22 duplicate).
+                jobCount &+= 1
+                work.extranonce2Offset = jobCount &* UInt32(truncatingIfNeeded: max(1, threads))
                 // Publish the job before the scanner can report hits for its generation.
                 current.withLock { $0 = (scanner.submit(work), job) }
             }

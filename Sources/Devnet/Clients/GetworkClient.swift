@@ -4,16 +4,16 @@ import Logging
 import MiningCore
 import Synchronization
 
-/// The WebSocket getwork client (spec §9, `/ws`): `miner_subscribe ["newWork"]`, then every
-/// `miner.newWork` push is completed with `miner_getWork` (which carries `tShareMicro`) into an
-/// ``ExternalJob``; shares go back as HashShare envelopes (spec §8) through `miner_submitShare`.
+/// The WebSocket getwork client (spec §9, `/ws`): `miner_subscribe ["newWork"]` and one
+/// `miner_getWork` for the current job, then every `miner.newWork` push (a template with
+/// `tShareMicro`) becomes an ``ExternalJob`` at once; shares go back as HashShare envelopes
+/// (spec §8) through `miner_submitShare`.
 public final class GetworkClient: Sendable {
     private let outbound: WebSocketOutboundWriter
     private let rpc = RPCCorrelator()
     private let jobContinuation: AsyncStream<ExternalJob>.Continuation
     public let jobs: AsyncStream<ExternalJob>
-    private let pushes: AsyncStream<Void>
-    private let pushContinuation: AsyncStream<Void>.Continuation
+
     private struct State { var extranonce1: UInt32 = 0; var lastParent: [UInt8] = [] }
     private let state = Mutex(State())
 
@@ -22,7 +22,6 @@ public final class GetworkClient: Sendable {
     init(outbound: WebSocketOutboundWriter) {
         self.outbound = outbound
         (jobs, jobContinuation) = AsyncStream<ExternalJob>.makeStream(bufferingPolicy: .bufferingNewest(16))
-        (pushes, pushContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Connects to `url` (`ws://HOST:PORT/ws`), subscribes to new work and runs `body`.
@@ -36,10 +35,6 @@ public final class GetworkClient: Sendable {
                     for try await message in inbound.messages(maxSize: 1 << 20) {
                         if case .text(let s) = message { client.handle(s) }
                     }
-                }
-                group.addTask {
-                    // Each push is completed with miner_getWork (the push has no tShareMicro).
-                    for await _ in client.pushes { try await client.refreshWork() }
                 }
                 do {
                     try await client.subscribe()
@@ -71,14 +66,22 @@ public final class GetworkClient: Sendable {
         try await refreshWork()
     }
 
-    /// `miner_getWork` → the current job.
+    /// `miner_getWork` → the current job (none yet while the node prepares its first template:
+    /// the next push brings it).
     func refreshWork() async throws {
         let r = try await request("miner_getWork", [])
-        if let e = r.error { throw ExternalWorkError.remote(e) }
-        guard case .object(var o)? = r.result, case .int(let t)? = o.removeValue(forKey: "tShareMicro"),
+        if r.error != nil { return }
+        guard let work = r.result else { throw ExternalWorkError.protocolError("miner_getWork without a result") }
+        try accept(work: work)
+    }
+
+    /// A work object (template + `tShareMicro`, from `miner_getWork` or a `miner.newWork` push)
+    /// as the next job.
+    func accept(work: JSONValue) throws {
+        guard case .object(var o) = work, case .int(let t)? = o.removeValue(forKey: "tShareMicro"),
               let data = try? JSONEncoder().encode(JSONValue.object(o)),
               let template = try? HeaderTemplate.decode(json: data) else {
-            throw ExternalWorkError.protocolError("miner_getWork result is not a template with tShareMicro")
+            throw ExternalWorkError.protocolError("work is not a template with tShareMicro")
         }
         let (en1, clean) = state.withLock { s in
             defer { s.lastParent = template.parentHash }
@@ -121,12 +124,13 @@ public final class GetworkClient: Sendable {
     private func handle(_ text: String) {
         guard case .object(let o)? = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return }
         if let reply = RPCCorrelator.reply(from: o) { rpc.deliver(reply); return }
-        if o["method"] == .string("miner.newWork") { pushContinuation.yield() }
+        if o["method"] == .string("miner.newWork"), case .array(let params)? = o["params"], let work = params.first {
+            try? accept(work: work)
+        }
     }
 
     private func connectionEnded() {
         rpc.close()
         jobContinuation.finish()
-        pushContinuation.finish()
     }
 }

@@ -16,7 +16,12 @@ public final class NodeMetrics: Sendable {
     public let hashrateSharesPerSec: CoreMetrics.Meter
     public let hashesPerSec: CoreMetrics.Meter
     public let submitLatency: CoreMetrics.Timer
-    public let sharesAccepted: CoreMetrics.Counter
+    /// Accepted shares by transport (`local`, `stratum`, `ws`, `rpc`).
+    let sharesAccepted: [WorkSource: CoreMetrics.Counter]
+    /// Shares accepted in the stale grace after a new head (also in `sharesAccepted`).
+    public let sharesStaleGrace: CoreMetrics.Counter
+    /// Blocks accepted by where the sealing share (or block) came from.
+    let blocksAccepted: [WorkSource: CoreMetrics.Counter]
     public let blocksSealed: CoreMetrics.Counter
     public let blocksRejected: CoreMetrics.Counter
     public let chainHeight: CoreMetrics.Meter
@@ -38,7 +43,15 @@ public final class NodeMetrics: Sendable {
         hashrateSharesPerSec = CoreMetrics.Meter(label: "animica_miner_hashrate_shares_per_sec", factory: f)
         hashesPerSec = CoreMetrics.Meter(label: "animica_miner_hashes_per_sec", factory: f)
         submitLatency = CoreMetrics.Timer(label: "animica_miner_submit_latency_seconds", factory: f)
-        sharesAccepted = CoreMetrics.Counter(label: "animica_miner_shares_accepted_total", factory: f)
+        var accepted: [WorkSource: CoreMetrics.Counter] = [:]
+        var blocks: [WorkSource: CoreMetrics.Counter] = [:]
+        for src in WorkSource.allCases {
+            accepted[src] = CoreMetrics.Counter(label: "animica_miner_shares_accepted_total", dimensions: [("transport", src.rawValue)], factory: f)
+            blocks[src] = CoreMetrics.Counter(label: "animica_chain_blocks_accepted_total", dimensions: [("source", src.rawValue)], factory: f)
+        }
+        sharesAccepted = accepted
+        blocksAccepted = blocks
+        sharesStaleGrace = CoreMetrics.Counter(label: "animica_miner_shares_stale_grace_total", factory: f)
         blocksSealed = CoreMetrics.Counter(label: "animica_miner_blocks_sealed_total", factory: f)
         blocksRejected = CoreMetrics.Counter(label: "animica_chain_blocks_rejected_total", factory: f)
         chainHeight = CoreMetrics.Meter(label: "animica_chain_height", factory: f)
@@ -57,6 +70,8 @@ public final class NodeMetrics: Sendable {
     }
 
     public func shareRejected(_ reason: ShareRejection) { rejected[reason]?.increment() }
+    public func shareAccepted(_ source: WorkSource) { sharesAccepted[source]?.increment() }
+    public func blockAccepted(_ source: WorkSource) { blocksAccepted[source]?.increment() }
     public func proofSelected(_ type: ProofType) { selected[type]?.increment() }
 
     /// Prometheus text exposition of every metric.

@@ -29,6 +29,8 @@ public actor DevnetNode: WorkProvider {
     var issued: [String: IssuedJob] = [:]
     var issuedOrder: [String] = []
     var shares: ShareValidator
+    /// The head before the current one and when it was replaced (for ``NodeOptions/staleGrace``).
+    var previousHead: (hash: [UInt8], replacedAt: ContinuousClock.Instant)?
     var seq: UInt64 = 0
     var nextSubscriber: UInt64 = 0
     var jobSubscribers: [UInt64: AsyncStream<MiningJob>.Continuation] = [:]
@@ -61,7 +63,7 @@ public actor DevnetNode: WorkProvider {
             if let v = try? Nullifier(bytes: n.nullifier) { byBlock[n.blockHash, default: []].append(v) }
         }
         self.index = ChainIndex(config: config, records: records, nullifiers: byBlock)
-        self.shares = ShareValidator(configuration: .init(jobTTL: options.jobTTL))
+        self.shares = ShareValidator(configuration: .init(jobTTL: options.jobTTL, cleanGrace: options.staleGrace))
         self.runTag = Hex.encode((0..<4).map { _ in UInt8.random(in: 0...255) }, prefix: false)
         metrics.chainHeight.set(Int(index.head.height))
         metrics.theta.set(Int(index.head.nextTheta))
@@ -160,13 +162,17 @@ public actor DevnetNode: WorkProvider {
         let start = ContinuousClock.now
         defer { metrics.submitLatency.recordNanoseconds(Int64((ContinuousClock.now - start) / .nanoseconds(1))) }
         let admitted = await admit(share)
-        let result = admitted.flatMap(ShareValidator.check)
+        let result = admitted.flatMap { a in ShareValidator.check(a.share).map { (accepted: $0, graceOnly: a.graceOnly) } }
         switch result {
         case .failure(let r):
             metrics.shareRejected(r)
             return .failure(r)
-        case .success(let accepted):
-            metrics.sharesAccepted.increment()
+        case .success(let (accepted, graceOnly)):
+            metrics.shareAccepted(share.source)
+            if graceOnly {
+                metrics.sharesStaleGrace.increment()
+                return .success(AcceptedShare(h: accepted.h, isBlock: false, blockHash: nil))
+            }
             guard accepted.isBlock else { return .success(accepted) }
             switch await seal(jobId: share.jobId, nonce: share.nonce, source: share.source) {
             case .success(let r): return .success(AcceptedShare(h: accepted.h, isBlock: true, blockHash: r.hash))
@@ -175,12 +181,19 @@ public actor DevnetNode: WorkProvider {
         }
     }
 
-    func admit(_ share: ShareSubmission) -> Result<ShareValidator.AdmittedShare, ShareRejection> {
-        // A job for another parent can no longer extend the head.
-        guard let issuedJob = issued[share.jobId], issuedJob.job.template.parentHash == index.head.hash else {
-            return .failure(.staleJob)
+    /// Job and duplicate checks. A job for another parent can no longer extend the head; one for
+    /// the head just replaced is still admitted for ``NodeOptions/staleGrace``, as a share only.
+    func admit(_ share: ShareSubmission) -> Result<(share: ShareValidator.AdmittedShare, graceOnly: Bool), ShareRejection> {
+        guard let issuedJob = issued[share.jobId] else { return .failure(.staleJob) }
+        let now = ContinuousClock.now
+        var graceOnly = false
+        if issuedJob.job.template.parentHash != index.head.hash {
+            guard let p = previousHead, p.hash == issuedJob.job.template.parentHash, now - p.replacedAt < options.staleGrace else {
+                return .failure(.staleJob)
+            }
+            graceOnly = true
         }
-        return shares.admit(share, now: .now)
+        return shares.admit(share, now: now).map { ($0, graceOnly) }
     }
 
     /// Builds the block of a job and a nonce and accepts it.
@@ -216,8 +229,11 @@ public actor DevnetNode: WorkProvider {
             logger.error("block store write failed", metadata: ["error": "\(error)"])
             return .failure(.badField(field: "(store)", expected: "a writable data-dir: \(error)"))
         }
+        let oldHead = index.head.hash
         index.add(validated.record, nullifiers: validated.proofs.map(\.nullifier))
+        if becomesHead { previousHead = (oldHead, .now) }
         if sealedHere { metrics.blocksSealed.increment() }
+        metrics.blockAccepted(source)
         for p in validated.proofs { metrics.proofSelected(p.type) }
         let event = ChainEvent(record: validated.record, proofs: validated.proofs, isHead: becomesHead,
                                intervalMs: Int64(bitPattern: validated.record.time &- ctx.parent.time), sealedHere: sealedHere,

@@ -32,6 +32,8 @@ public final class GetworkSession: Sendable {
     public let pushes: AsyncStream<String>
     let pushContinuation: AsyncStream<String>.Continuation
     let pushTask = Mutex<Task<Void, Never>?>(nil)
+    /// Set by the first ``close()``: the sessions gauge goes down once per session.
+    let closed = Atomic<Bool>(false)
     static let nextExtranonce = Atomic<UInt32>(0)
 
     /// A session with the next free extranonce1. WebSocket sessions use the upper half of the
@@ -47,6 +49,7 @@ public final class GetworkSession: Sendable {
 
     /// Ends the session (stops the job pushes).
     public func close() {
+        guard !closed.exchange(true, ordering: .relaxed) else { return }
         pushTask.withLock { $0?.cancel(); $0 = nil }
         pushContinuation.finish()
         rpc.node.metrics.sessions.decrement()

@@ -122,11 +122,12 @@ public enum StratumWire {
 
     /// `mining.notify [jobId, template, cleanJobs, hints]`. The template is spliced in exactly as
     /// ``HeaderTemplate/encodeJSON()`` wrote it, so a client decodes the same template.
-    public static func notify(_ job: MiningJob) -> String {
+    /// `mining.notify [jobId, template, clean, hints]`; `jobId`/`clean` default to the job's own.
+    public static func notify(_ job: MiningJob, jobId: String? = nil, clean: Bool? = nil) -> String {
         let template = String(decoding: job.template.encodeJSON(), as: UTF8.self)
         let hints: JSONValue = job.proofHints.isEmpty ? .object([:]) : .object(["proofs": .array(job.proofHints.map { .string($0) })])
         return "{\"id\":null,\"jsonrpc\":\"2.0\",\"method\":\"mining.notify\",\"params\":["
-            + JSONValue.string(job.jobId).canonical + "," + template + "," + (job.cleanJobs ? "true" : "false")
+            + JSONValue.string(jobId ?? job.jobId).canonical + "," + template + "," + ((clean ?? job.cleanJobs) ? "true" : "false")
             + "," + hints.canonical + "]}\n"
     }
 }

@@ -11,7 +11,6 @@ public final class StratumMetrics: Sendable {
     public static let sessionsLabel = "animica_stratum_connected_sessions"
 
     private let rejected: [ShareRejection: Counter]
-    private let acceptedCounter: Counter
     private let latency: Timer
     private let hashrate: Gauge
     private let sessions: Gauge
@@ -24,7 +23,6 @@ public final class StratumMetrics: Sendable {
             r[reason] = Counter(label: Self.rejectedLabel, dimensions: [("reason", reason.label)], factory: factory)
         }
         rejected = r
-        acceptedCounter = Counter(label: Self.acceptedLabel, dimensions: [], factory: factory)
         latency = Timer(label: Self.latencyLabel, dimensions: [], factory: factory)
         hashrate = Gauge(label: Self.hashrateLabel, dimensions: [], factory: factory)
         sessions = Gauge(label: Self.sessionsLabel, dimensions: [], factory: factory)
@@ -35,8 +33,11 @@ public final class StratumMetrics: Sendable {
 
     func rejected(_ reason: ShareRejection) { rejected[reason]?.increment() }
 
+    /// Counts an accepted share for the session count and the share-rate gauge. The accepted and
+    /// rejected share counters themselves belong to the provider (the node counts every
+    /// transport's shares once, by `transport`); this type counts only what the provider never
+    /// sees: the server's own rate-limit, authorization and subscription refusals.
     func accepted() {
-        acceptedCounter.increment()
         state.withLock { $0.accepted += 1 }
     }
 

@@ -146,6 +146,14 @@ public final class StratumServer: Sendable {
                             try await self.perform(actions, session: session, outbound: outbound, address: address)
                         }
                     }
+                    // Vardiff hears about silence from the clock, not from shares.
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try await Task.sleep(for: .seconds(1))
+                            let actions = session.withLock { $0.tick(now: .now) }
+                            if !actions.isEmpty { try await self.perform(actions, session: session, outbound: outbound, address: address) }
+                        }
+                    }
                     for try await frame in inbound {
                         let now = ContinuousClock.now
                         let message: StratumInbound
@@ -191,15 +199,16 @@ public final class StratumServer: Sendable {
                 submitted = true
                 let allowed = globalBucket.withLock { $0.take(now: .now) }
                 let result = allowed ? await provider.submitShare(share) : .failure(.rateLimited)
-                switch result {
-                case .success: metrics.accepted()
-                case .failure(let r): metrics.rejected(r)
-                }
+                // The provider counts its verdicts; a global-bucket refusal is counted with the
+                // 26 reply below.
+                if case .success = result { metrics.accepted() }
                 actions.append(contentsOf: session.withLock { $0.shareResult(id: id, result, now: .now) })
             case .setDifficulty(let t):
                 out += StratumWire.setDifficulty(t)
             case .notify(let job):
                 out += jobs.notifyLine(for: job)
+            case .renotify(let job, let wireId):
+                out += StratumWire.notify(job, jobId: wireId, clean: false)
             case .close(let until):
                 if let until { ban(address, until: until) }
                 close = true

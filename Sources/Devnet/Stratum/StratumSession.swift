@@ -3,49 +3,80 @@ import MiningCore
 
 /// The per-connection Stratum logic as an I/O-free state machine (in the style of HummingbirdCore's
 /// `HTTPConnectionStateHandler`): the connection feeds it events — an inbound message, the result
-/// of a share, a new job — and carries out the ``Action``s it returns, in order. Time is passed in.
+/// of a share, a new job, a clock tick — and carries out the ``Action``s it returns, in order.
+/// Time is passed in.
 ///
 /// What it decides:
 /// - subscription (`extranonce1` is assigned by the server and handed in) and authorized workers;
-/// - the session's share threshold: `active` applies to the current job, `pending` (set by
-///   vardiff, announced at once with `mining.set_difficulty`) becomes active only with the next
-///   `mining.notify`, so a job's difficulty never changes mid-job (spec §9);
-/// - vardiff: every ``Configuration/vardiffInterval`` the accepted-share rate is compared with
-///   ``Configuration/targetSharesPerMinute`` and the threshold moves by `ln(rate/target)` nats
-///   (a share needs `H ≥ t`, found with probability `e^{−t}` per hash), at most `ln 4` a step,
-///   clamped to `[minTShareMicro, Θ − 1]`;
-/// - a token bucket per connection (every message takes a token; an empty bucket answers 26);
-/// - the invalid-share ratio: once ``Configuration/banMinShares`` shares were judged, a ratio of
-///   invalid ones (low difficulty, duplicate, rate limited; stale shares are the server's doing
-///   and do not count) above ``Configuration/banInvalidRatio`` bans the connection.
+/// - the session's share threshold, per job: every job is notified with the threshold it was
+///   issued at, and a share is judged by the threshold of the job (wire id) it names, so a
+///   difficulty never changes mid-job (spec §9);
+/// - **vardiff** (docs/decisions/devnet-stratum.md): a session starts at the threshold of a
+///   10^4 H/s miner (``Configuration/initialHashrate``) and moves it by `ln(rate/target)` nats (a
+///   share needs `H ≥ t`, found with probability `e^{−t}` per hash). Volume is answered at once:
+///   ``Configuration/fastShares`` shares at more than 4× the target rate raise it in one step;
+///   otherwise it is re-estimated every ``Configuration/vardiffInterval`` (half the log error, at
+///   most ×/÷ 4 a step),
+///   and silence for ``Configuration/silence`` lowers it by ln 2 (from ``tick(now:)``). A change
+///   goes out at once as `mining.set_difficulty` followed by a fresh `mining.notify` of the current
+///   job under a new wire id (`<jobId>/d<n>`);
+/// - **limits that stop abuse, not miners**: a per-connection token bucket is charged only by
+///   invalid traffic (malformed lines, unknown methods, invalid shares) and by subscribe/authorize
+///   messages; accepted and stale shares — volume the server's own difficulty caused — are free.
+///   An empty bucket answers 26 to everything;
+/// - **bans** count invalid shares only (low difficulty, duplicate, wrong job data, not
+///   subscribed/authorized): past ``Configuration/banMinShares`` judged shares, a ratio above
+///   ``Configuration/banInvalidRatio`` closes the connection with a ban.
 public struct StratumSession: Sendable {
     public struct Configuration: Sendable, Equatable {
-        /// Threshold before vardiff has data; `nil` derives it from the job: `tShare(Θ, 1024)`.
+        /// A fixed first threshold; `nil` uses the threshold that gives ``initialHashrate`` its
+        /// target share rate.
         public var initialTShareMicro: Int64?
+        /// The hash rate a new session is assumed to have (low, so slow miners get shares at once).
+        public var initialHashrate: Double
         /// Vardiff target; `nil` turns vardiff off.
         public var targetSharesPerMinute: Double?
         public var vardiffInterval: Duration
+        /// Shares that, arriving at more than 4× the target rate, trigger an immediate raise.
+        public var fastShares: Int
+        /// No accepted share for this long halves the threshold's work (nil: 4 target intervals).
+        public var silence: Duration?
         public var minTShareMicro: Int64
-        /// Per-connection token bucket (messages).
+        /// Per-connection token bucket (charged by invalid traffic).
         public var bucketCapacity: Double
         public var bucketRefillPerSecond: Double
         public var banMinShares: Int
         public var banInvalidRatio: Double
         public var banDuration: Duration
 
-        public init(initialTShareMicro: Int64? = nil, targetSharesPerMinute: Double? = 20,
-                    vardiffInterval: Duration = .seconds(30), minTShareMicro: Int64 = 0,
-                    bucketCapacity: Double = 200, bucketRefillPerSecond: Double = 100,
+        public init(initialTShareMicro: Int64? = nil, initialHashrate: Double = 1e4, targetSharesPerMinute: Double? = 15,
+                    vardiffInterval: Duration = .seconds(30), fastShares: Int = 4, silence: Duration? = nil,
+                    minTShareMicro: Int64 = 0, bucketCapacity: Double = 200, bucketRefillPerSecond: Double = 100,
                     banMinShares: Int = 50, banInvalidRatio: Double = 0.5, banDuration: Duration = .seconds(600)) {
             self.initialTShareMicro = initialTShareMicro
+            self.initialHashrate = initialHashrate
             self.targetSharesPerMinute = targetSharesPerMinute
             self.vardiffInterval = vardiffInterval
+            self.fastShares = max(1, fastShares)
+            self.silence = silence
             self.minTShareMicro = minTShareMicro
             self.bucketCapacity = bucketCapacity
             self.bucketRefillPerSecond = bucketRefillPerSecond
             self.banMinShares = banMinShares
             self.banInvalidRatio = banInvalidRatio
             self.banDuration = banDuration
+        }
+
+        /// The first threshold of a session (before clamping to the job's Θ).
+        public var initialThreshold: Int64 {
+            if let t = initialTShareMicro { return t }
+            let perMinute = targetSharesPerMinute ?? 15
+            return Int64((log(max(1, initialHashrate * 60 / max(perMinute, 1e-9))) * 1e6).rounded())
+        }
+
+        /// How long without an accepted share lowers the threshold.
+        var silenceDuration: Duration {
+            silence ?? .milliseconds(Int64(4 * 60_000 / max(targetSharesPerMinute ?? 15, 1e-9)))
         }
     }
 
@@ -56,7 +87,10 @@ public struct StratumSession: Sendable {
         /// Validate this share (provider) and report back through ``shareResult(id:_:now:)``.
         case submit(id: JSONValue, share: ShareSubmission)
         case setDifficulty(Int64)
+        /// Notify `job` under its own id.
         case notify(MiningJob)
+        /// Notify `job` again under another wire id (a difficulty change), not clean.
+        case renotify(MiningJob, jobId: String)
         /// Close the connection; with a ban, refuse its address until `until`.
         case close(bannedUntil: ContinuousClock.Instant?)
     }
@@ -67,19 +101,22 @@ public struct StratumSession: Sendable {
     public private(set) var authorizedWorkers: Set<String> = []
     /// Threshold of the current job.
     public private(set) var activeTShare: Int64?
-    /// Threshold announced for the next job.
-    public private(set) var pendingTShare: Int64?
     public private(set) var latestJob: MiningJob?
     /// Shares judged / invalid (for the ban ratio).
     public private(set) var judged = 0
     public private(set) var invalid = 0
     public private(set) var accepted = 0
+    /// Difficulty changes so far.
+    public private(set) var retargets = 0
 
     private var bucket: TokenBucket
-    /// Threshold each recently notified job was issued with (last 16).
-    private var jobTShare: [(jobId: String, t: Int64)] = []
+    /// Wire id → (node job id, threshold) of recently notified jobs (last 32).
+    private var issued: [(wireId: String, jobId: String, t: Int64)] = []
     private var windowStart: ContinuousClock.Instant?
     private var windowAccepted = 0
+    private var lastShare: ContinuousClock.Instant?
+    /// Threshold of the share awaiting its verdict (a connection has one submit in flight).
+    private var inflightT: Int64?
 
     public init(extranonce1: UInt32, configuration: Configuration = .init()) {
         self.extranonce1 = extranonce1
@@ -95,15 +132,15 @@ public struct StratumSession: Sendable {
         switch inbound {
         case .invalid(let i, _, _), .request(let i, _): id = i
         }
-        guard bucket.take(now: now) else {
-            var actions: [Action] = [.replyError(id: id, code: ShareRejection.rateLimited.rawValue, message: ShareRejection.rateLimited.message)]
-            if case .request(_, .submit) = inbound { actions += judge(valid: false, now: now) }
-            return actions
+        guard bucket.hasToken(now: now) else {
+            return [.replyError(id: id, code: ShareRejection.rateLimited.rawValue, message: ShareRejection.rateLimited.message)]
         }
         switch inbound {
         case .invalid(let id, let code, let message):
+            _ = bucket.take(now: now)
             return [.replyError(id: id, code: code, message: message)]
         case .request(let id, .subscribe):
+            _ = bucket.take(now: now)
             subscribed = true
             var actions: [Action] = [.reply(id: id, result: [
                 [["mining.set_difficulty", .string(extranonce1Hex)], ["mining.notify", .string(extranonce1Hex)]],
@@ -112,43 +149,60 @@ public struct StratumSession: Sendable {
             if let job = latestJob { actions += issue(job, now: now) }
             return actions
         case .request(let id, .authorize(let worker, _)):
+            _ = bucket.take(now: now)
             guard Self.isValidWorker(worker) else {
                 return [.replyError(id: id, code: ShareRejection.unauthorized.rawValue,
                                     message: "unauthorized worker: expected 1–64 printable characters")]
             }
             if authorizedWorkers.count < 64 { authorizedWorkers.insert(worker) }
             return [.reply(id: id, result: true)]
-        case .request(let id, .submit(let worker, let jobId, let e2, let counter)):
-            guard subscribed else { return reject(id, .notSubscribed) }
-            guard authorizedWorkers.contains(worker) else { return reject(id, .unauthorized) }
-            let t = jobTShare.last(where: { $0.jobId == jobId })?.t ?? activeTShare ?? 0
+        case .request(let id, .submit(let worker, let wireId, let e2, let counter)):
+            guard subscribed else { return reject(id, .notSubscribed, now: now) }
+            guard authorizedWorkers.contains(worker) else { return reject(id, .unauthorized, now: now) }
+            let known = issued.last(where: { $0.wireId == wireId })
+            let t = known?.t ?? activeTShare ?? 0
+            inflightT = known?.t
             let nonce = Nonce(extranonce1: extranonce1, extranonce2: e2, counter: counter)
-            return [.submit(id: id, share: ShareSubmission(jobId: jobId, nonce: nonce, tShareMicro: t, worker: worker, source: .stratum))]
+            return [.submit(id: id, share: ShareSubmission(jobId: known?.jobId ?? wireId, nonce: nonce, tShareMicro: t,
+                                                           worker: worker, source: .stratum))]
         }
     }
 
     /// The provider's verdict on a share this session asked for.
     public mutating func shareResult(id: JSONValue, _ result: Result<AcceptedShare, ShareRejection>,
                                      now: ContinuousClock.Instant) -> [Action] {
+        let t = inflightT
+        inflightT = nil
         switch result {
         case .success:
             accepted += 1
-            windowAccepted += 1
-            return [.reply(id: id, result: true)] + judge(valid: true, now: now) + retarget(now: now)
+            lastShare = now
+            // Only shares at the current threshold measure the current rate.
+            if t == activeTShare { windowAccepted += 1 }
+            return [.reply(id: id, result: true)] + judge(valid: true, now: now) + vardiff(now: now, silent: false)
         case .failure(let r):
             var actions: [Action] = [.replyError(id: id, code: r.rawValue, message: r.message)]
-            if r != .staleJob { actions += judge(valid: false, now: now) }
+            if r != .staleJob {
+                _ = bucket.take(now: now)
+                actions += judge(valid: false, now: now)
+            }
             return actions
         }
     }
 
-    /// A new job from the provider: activates the pending threshold and notifies (once subscribed).
+    /// A new job from the provider: notified with the current threshold (once subscribed).
     public mutating func newJob(_ job: MiningJob, now: ContinuousClock.Instant) -> [Action] {
         // The same job twice (subscribe raced the job feed) is notified once.
-        let repeated = job == latestJob && jobTShare.last?.jobId == job.jobId
+        let repeated = job == latestJob && issued.last?.jobId == job.jobId
         latestJob = job
         guard subscribed, !repeated else { return [] }
         return issue(job, now: now)
+    }
+
+    /// A clock tick (about once a second): silence lowers the threshold.
+    public mutating func tick(now: ContinuousClock.Instant) -> [Action] {
+        guard subscribed else { return [] }
+        return vardiff(now: now, silent: true)
     }
 
     // MARK: - Internals
@@ -159,45 +213,68 @@ public struct StratumSession: Sendable {
         return (1...64).contains(u.count) && u.allSatisfy { (0x21...0x7E).contains($0) }
     }
 
-    private func reject(_ id: JSONValue, _ r: ShareRejection) -> [Action] {
-        [.replyError(id: id, code: r.rawValue, message: r.message)]
+    private mutating func reject(_ id: JSONValue, _ r: ShareRejection, now: ContinuousClock.Instant) -> [Action] {
+        _ = bucket.take(now: now)
+        return [.replyError(id: id, code: r.rawValue, message: r.message)] + judge(valid: false, now: now)
+    }
+
+    /// The threshold clamped to what a job of difficulty `theta` allows.
+    private func clamped(_ t: Int64, theta: Int64) -> Int64 {
+        let maxT = max(0, theta - 1)
+        return min(max(t, min(configuration.minTShareMicro, maxT)), maxT)
     }
 
     private mutating func issue(_ job: MiningJob, now: ContinuousClock.Instant) -> [Action] {
-        var actions = retarget(now: now)
-        let maxT = max(0, job.template.params.thetaMicro - 1)
-        let initial = configuration.initialTShareMicro ?? ShareTarget.tShare(thetaMicro: job.template.params.thetaMicro, k: 1024)
-        let wanted = pendingTShare ?? activeTShare ?? initial
-        let t = min(max(wanted, min(configuration.minTShareMicro, maxT)), maxT)
-        if t != activeTShare && t != pendingTShare { actions.append(.setDifficulty(t)) }
+        var actions: [Action] = []
+        let theta = job.template.params.thetaMicro
+        let t = clamped(activeTShare ?? configuration.initialThreshold, theta: theta)
+        if t != activeTShare || issued.isEmpty { actions.append(.setDifficulty(t)) }
         if activeTShare == nil { windowStart = now }
         activeTShare = t
-        pendingTShare = nil
-        jobTShare.append((job.jobId, t))
-        if jobTShare.count > 16 { jobTShare.removeFirst() }
+        record(wireId: job.jobId, jobId: job.jobId, t: t)
         actions.append(.notify(job))
         return actions
     }
 
-    /// Vardiff: decides a pending threshold once per interval.
-    private mutating func retarget(now: ContinuousClock.Instant) -> [Action] {
+    private mutating func record(wireId: String, jobId: String, t: Int64) {
+        issued.append((wireId, jobId, t))
+        if issued.count > 32 { issued.removeFirst(issued.count - 32) }
+    }
+
+    /// Vardiff (see the type's comment): decides and announces a new threshold.
+    private mutating func vardiff(now: ContinuousClock.Instant, silent: Bool) -> [Action] {
         guard let target = configuration.targetSharesPerMinute, target > 0,
-              let start = windowStart, let active = activeTShare else { return [] }
-        let elapsed = now - start
-        guard elapsed >= configuration.vardiffInterval else { return [] }
-        let (s, atto) = elapsed.components
-        let minutes = (Double(s) + Double(atto) * 1e-18) / 60
-        let rate = Double(windowAccepted) / minutes
-        let step = log(4.0)
-        let delta = windowAccepted == 0 ? -step : min(step, max(-step, log(rate / target)))
+              let start = windowStart, let active = activeTShare, let job = latestJob else { return [] }
+        let elapsed = (now - start).inSeconds
+        let delta: Double
+        if silent {
+            let quietSince = max(lastShare ?? start, start)
+            guard now - quietSince >= configuration.silenceDuration else { return [] }
+            delta = -log(2.0)
+        } else {
+            let rate = Double(windowAccepted) / max(elapsed, 1e-3) * 60
+            if windowAccepted >= configuration.fastShares, rate > 4 * target {
+                delta = min(log(rate / target), log(1e6))
+            } else if now - start >= configuration.vardiffInterval {
+                // Half the measured log error: a window holds only a few shares, so a full step
+                // would follow their noise (sd ≈ 1/√n nats); half a step settles within ~0.2 nats.
+                delta = min(log(4.0), max(-log(4.0), 0.5 * log(max(rate, 1e-9) / target)))
+            } else {
+                return []
+            }
+        }
+        let theta = job.template.params.thetaMicro
+        let proposed = clamped(active + Int64((delta * 1e6).rounded()), theta: theta)
         windowStart = now
         windowAccepted = 0
-        let maxT = max(0, (latestJob?.template.params.thetaMicro ?? Int64.max) - 1)
-        let proposed = min(max(active + Int64((delta * 1e6).rounded()), configuration.minTShareMicro), maxT)
+        lastShare = nil
         // Ignore changes under 5% of a nat: not worth a message.
-        guard abs(proposed - active) >= 50_000, proposed != pendingTShare else { return [] }
-        pendingTShare = proposed
-        return [.setDifficulty(proposed)]
+        guard abs(proposed - active) >= 50_000 else { return [] }
+        activeTShare = proposed
+        retargets += 1
+        let wireId = "\(job.jobId)/d\(retargets)"
+        record(wireId: wireId, jobId: job.jobId, t: proposed)
+        return [.setDifficulty(proposed), .renotify(job, jobId: wireId)]
     }
 
     private mutating func judge(valid: Bool, now: ContinuousClock.Instant) -> [Action] {

@@ -12,16 +12,26 @@ public struct TokenBucket: Sendable, Equatable {
         self.tokens = self.capacity
     }
 
+    /// Whether a token is there (refilling first), without taking it.
+    public mutating func hasToken(now: ContinuousClock.Instant) -> Bool {
+        refill(now: now)
+        return tokens >= 1
+    }
+
     /// Takes one token if there is one.
     public mutating func take(now: ContinuousClock.Instant) -> Bool {
+        refill(now: now)
+        guard tokens >= 1 else { return false }
+        tokens -= 1
+        return true
+    }
+
+    private mutating func refill(now: ContinuousClock.Instant) {
         if let last, now > last {
             let (s, atto) = (now - last).components
             let elapsed = Double(s) + Double(atto) * 1e-18
             tokens = min(capacity, tokens + elapsed * refillPerSecond)
         }
         if last == nil || now > last! { last = now }
-        guard tokens >= 1 else { return false }
-        tokens -= 1
-        return true
     }
 }

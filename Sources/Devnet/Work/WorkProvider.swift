@@ -23,7 +23,7 @@ public struct MiningJob: Sendable, Equatable {
 }
 
 /// Where a share or block reached the node: the `source` of block events and logs.
-public enum WorkSource: String, Sendable, Equatable {
+public enum WorkSource: String, Sendable, Equatable, CaseIterable {
     /// The node's built-in CPU miner.
     case local
     /// A Stratum session.
