@@ -48,8 +48,10 @@ import Testing
         #expect(sc.chain.policyTOML == PolicyBridge.devnetTOML)
         let summary = try Simulation.run(scenario: sc, options: .init(jobs: 2))
         #expect(summary.blocks == 40_000)
-        // asert-v1 holds the arithmetic mean on target.
+        // asert-v1 holds the arithmetic mean on target, away from both bounds.
         #expect(abs(summary.meanInterval / 2.0 - 1) < 0.03, "\(summary.meanInterval)")
+        #expect(summary.thetaAtMinShare == 0)
+        #expect(summary.thetaAtMaxShare == 0)
     }
 
     /// The path is relative to the scenario; the document's policy path is relative to the

@@ -268,6 +268,7 @@ struct Replication {
         if counted {
             stats.blocks += 1
             stats.addInterval(dt, target: target)
+            stats.addTheta(theta)
             stats.groups[g].blocks += 1
             stats.groups[g].reward += sc.chain.blockReward
             if s > 0 {
