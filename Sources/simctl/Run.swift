@@ -11,12 +11,16 @@ struct Run: AsyncParsableCommand {
             Prints a summary table on stdout (or one JSON object with --json). With --out DIR it \
             writes DIR/blocks.csv, DIR/miners.csv and DIR/summary.json (rows are streamed; \
             --outputs summary writes summary.json only). Results are byte-identical for the \
-            same scenario and seed whatever --jobs is. See Scenarios/ for examples.
+            same scenario and seed whatever --jobs is. A warning on stderr flags a run whose Θ \
+            sat at a bound of its retarget rule in more than 1% of blocks (thetaAtMinShare, \
+            thetaAtMaxShare). A scenario's [chain] may name a chain document (chain = \
+            "path.toml"), the file `simctl mine --chain` reads. See Scenarios/ for examples.
 
             Examples:
               simctl run Scenarios/baseline.toml
               simctl run Scenarios/useful-mix.toml --out out/mix --jobs 2
-              simctl run Scenarios/hashrate-step.toml --json --set chain.retarget.rule=asert
+              simctl run Scenarios/hashrate-step.toml --json --set chain.retarget.rule=asert-v1
+              simctl run Scenarios/devnet-chain.toml
               simctl run Scenarios/proof-market.toml --set miners.buyer.maxPrice=0.05
             """
     )
@@ -67,6 +71,9 @@ struct Run: AsyncParsableCommand {
             throw CLI.fail(out ?? "scenario", "\(error)")
         }
         bar?.finish()
+        for w in ThetaBoundCheck.warnings(summary, scenario: sc) {
+            FileHandle.standardError.write(Data("warning: \(w)\n".utf8))
+        }
         if json {
             CLI.printJSON(summary.json)
         } else {
@@ -104,13 +111,17 @@ enum SummaryTable {
             ("scenario", "\(s.scenario) (seed \(s.seed), \(s.replications) replication\(s.replications == 1 ? "" : "s"), \(sc.mode.rawValue) mode, retarget \(sc.chain.retargetRule))"),
             ("blocks", "\(s.blocks) (after \(sc.warmupBlocks) warm-up per replication)"),
             ("mean interval", "\(f(s.meanInterval)) s  (target \(f(s.targetInterval, 2)) s, bias \(f(s.bias * 100, 2))%)"),
-            ("geometric mean interval", "\(f(s.geoMeanInterval)) s  (what the EMA rule steers to the target)"),
+            ("geometric mean interval", "\(f(s.geoMeanInterval)) s" + (sc.chain.retargetRule == "ema-v1" ? "  (what the EMA rule steers to the target)" : "")),
             ("sd / median / p95 / max", "\(f(s.sdInterval)) / \(f(s.medianInterval)) / \(f(s.p95Interval)) / \(f(s.maxInterval)) s"),
             ("intervals > 6× target", "\(f(s.shareAbove6xTarget * 100, 3))%"),
+            ("Θ at lower / upper bound", thetaBounds(s, sc)),
             ("orphan rate", "\(f(s.orphanRate * 100, 3))%"),
             ("gini (blocks per miner)", f(s.giniBlocks)),
             ("max |block − hash share|", f(s.maxShareDeviation)),
         ]
+        if let path = sc.chain.documentPath, let doc = sc.chain.document {
+            rows.insert(("chain document", "\(path) (chainId \(doc.chainId), algPolicy root \(Hex.encode(doc.root)))"), at: 1)
+        }
         if let l = s.steadyLossVsGreedy { rows.append(("steady loss vs greedy", "\(f(l * 100, 2))%")) }
         if s.proofsProduced > 0 {
             let psi = s.psiShareByType.sorted { $0.key < $1.key }.filter { $0.value > 0 }
@@ -139,5 +150,13 @@ enum SummaryTable {
             if i >= 19 && s.groupNames.count > 21 { out += "\n… \(s.groupNames.count - 20) more groups (see miners.csv)"; break }
         }
         return out
+    }
+
+    /// "0.00% / 0.12%  (bounds 1 / 64 nats)"; `fixed` has no bounds.
+    static func thetaBounds(_ s: Summary, _ sc: Scenario) -> String {
+        guard let b = sc.chain.thetaBounds else { return "– (rule fixed: Θ never moves)" }
+        func pct(_ x: Double) -> String { String(format: "%.2f%%", x * 100) }
+        func nats(_ m: Int64) -> String { NumberFormat.short(Double(m) / 1e6, digits: 6) }
+        return "\(pct(s.thetaAtMinShare)) / \(pct(s.thetaAtMaxShare))  (bounds \(nats(b.lowerBound)) / \(nats(b.upperBound)) nats)"
     }
 }

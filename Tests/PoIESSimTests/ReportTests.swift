@@ -68,6 +68,20 @@ func tempCopyOfFixture() throws -> URL {
         #expect(!html.contains("<script"))
     }
 
+    /// A summary whose Θ sat at a bound in more than 1% of blocks gets a warning above the
+    /// summary table; the fixture (written before the fields existed) and a clean run get none.
+    @Test func thetaAtABoundIsFlaggedInTheReport() throws {
+        let clean = try HTMLReport.load(directory: fixtureDir())
+        #expect(clean.thetaBoundWarnings.isEmpty)
+        #expect(!clean.html().contains("class=\"warning\""))
+        var report = clean
+        report.summary = try RunSummary(json: ["scenario": "s", "thetaAtMinShare": .double(0.005), "thetaAtMaxShare": .double(0.032)])
+        #expect(report.thetaBoundWarnings == ["Θ sat at its upper bound in 3.2% of blocks; results carry a clamp artefact — raise thetaMaxMicro or lower the hash rate"])
+        let html = report.html()
+        #expect(ElementCounter.parse(html).ok)
+        #expect(html.contains("<p class=\"warning\">Warning: Θ sat at its upper bound in 3.2% of blocks;"))
+    }
+
     @Test func fixtureDigestMatchesTheFile() throws {
         let d = try BlocksDigest.read(fixtureDir().appendingPathComponent("blocks.csv"))
         #expect(d.rows == 120)

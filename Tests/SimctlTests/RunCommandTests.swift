@@ -12,6 +12,9 @@ import TestSupport
         let line = try #require(out.stdout.split(separator: "\n").first)
         let obj = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(obj["blocks"] as? Int == 600)
+        #expect(obj["thetaAtMinShare"] as? Double == 0)
+        #expect(obj["thetaAtMaxShare"] as? Double == 0)
+        #expect(!out.stderr.contains("warning"), "\(out.stderr)")
         for f in ["blocks.csv", "miners.csv", "summary.json"] {
             #expect(FileManager.default.fileExists(atPath: "\(dir)/\(f)"))
         }
@@ -31,5 +34,44 @@ import TestSupport
         let missing = try Simctl.run(["run", "no/such/file.toml"])
         #expect(missing.status != 0)
         #expect(missing.stderr.split(separator: "\n").count == 1)
+    }
+
+    /// Θ pinned at a tiny Θmax: the run succeeds, the table shows the share, and stderr carries
+    /// one warning naming the bound, the share and what to change (seed 31).
+    @Test func warnsWhenThetaSitsAtABound() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("simctl-bound-\(UUID().uuidString).toml")
+        try """
+            [scenario]
+            seed = 31
+            blocks = 2000
+            warmupBlocks = 100
+            [chain]
+            thetaMicro0 = 4000000
+            thetaMaxMicro = 5000000
+            [[miners]]
+            hashrate = 2500.0
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let out = try Simctl.run(["run", file.path, "--quiet"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let warnings = out.stderr.split(separator: "\n").filter { $0.hasPrefix("warning: ") }
+        #expect(warnings.count == 1, "\(out.stderr)")
+        #expect(warnings.first?.hasPrefix("warning: Θ sat at its upper bound 5 nats in ") == true)
+        #expect(warnings.first?.hasSuffix("of blocks; results carry a clamp artefact — raise thetaMaxMicro or lower the hash rate") == true)
+        #expect(out.stdout.contains("Θ at lower / upper bound"))
+        #expect(out.stdout.contains("(bounds 1 / 5 nats)"))
+    }
+
+    /// The shipped devnet-chain scenario runs from docs/spec/devnet-chain.toml, the file
+    /// `simctl mine --chain` reads; the table names the document and its root.
+    @Test func runsTheDevnetChainScenario() throws {
+        let out = try Simctl.run(["run", "Scenarios/devnet-chain.toml", "--set", "scenario.blocks=500", "--quiet"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("retarget asert-v1"))
+        #expect(out.stdout.contains("devnet-chain.toml (chainId 1337, algPolicy root 0xdd6d1426602d1f8cbfbc7ccdaf45010b7966f896c598f3a75d6d821eeec77418)"))
+        #expect(!out.stderr.contains("warning"), "\(out.stderr)")
+        let bad = try Simctl.run(["run", "Scenarios/devnet-chain.toml", "--set", "chain.thetaMicro0=3000000"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.split(separator: "\n").count == 1)
+        #expect(bad.stderr.contains("chain.thetaMicro0: no value here: given by the chain document ../docs/spec/devnet-chain.toml"))
     }
 }

@@ -8,7 +8,9 @@ import MiningCore
 /// (credited ψ by type as a share of all credited ψ), shareAbove6xTarget (intervals longer than
 /// 6 targets), steadyLossVsGreedy (1 − steady miners' blocks per hash / greedy miners' blocks per
 /// hash; null without both kinds), plus proof counters, proofSpend (paid for proofs, in
-/// `blockReward` units) and marketProofsBought, and the scenario's name and seed.
+/// `blockReward` units) and marketProofsBought, thetaAtMinShare / thetaAtMaxShare (share of blocks
+/// mined with Θ at the rule's lower / upper bound; 0 for `fixed`, which has none), and the
+/// scenario's name and seed.
 /// Median and p95 come from `IntervalHistogram` (±0.05%).
 public struct Summary: Sendable {
     public var scenario: String
@@ -20,6 +22,7 @@ public struct Summary: Sendable {
     var intervalSum = 0.0, intervalSumSq = 0.0, logIntervalSum = 0.0
     public var maxInterval = 0.0
     var above6 = 0
+    var thetaAtMin = 0, thetaAtMax = 0
     public var histogram = IntervalHistogram()
     public var psiCreditedByType = [Double](repeating: 0, count: 6)
     public var proofsProduced = 0, proofsRejected = 0, proofsAttached = 0
@@ -64,6 +67,8 @@ public struct Summary: Sendable {
         logIntervalSum += r.logIntervalSum
         maxInterval = max(maxInterval, r.intervalMax)
         above6 += r.intervalsAbove6x
+        thetaAtMin += r.thetaAtMin
+        thetaAtMax += r.thetaAtMax
         histogram.merge(r.histogram)
         for t in 0..<6 { psiCreditedByType[t] += r.psiCreditedByType[t] }
         proofsProduced += r.proofsProduced
@@ -98,6 +103,11 @@ public struct Summary: Sendable {
     public var bias: Double { meanInterval / targetInterval - 1 }
     public var orphanRate: Double { blocks + orphans > 0 ? Double(orphans) / Double(blocks + orphans) : 0 }
     public var shareAbove6xTarget: Double { histogram.total > 0 ? Double(above6) / Double(histogram.total) : 0 }
+    /// Share of blocks mined with Θ at the rule's lower / upper bound. A rule sitting on a bound
+    /// does not retarget, so above ~1% the interval statistics partly measure the clamp, not the
+    /// rule (`simctl run` warns; see `ThetaBoundCheck`).
+    public var thetaAtMinShare: Double { blocks > 0 ? Double(thetaAtMin) / Double(blocks) : 0 }
+    public var thetaAtMaxShare: Double { blocks > 0 ? Double(thetaAtMax) / Double(blocks) : 0 }
 
     public var hashrateShares: [Double] {
         let w = groupWork.reduce(0, +)
@@ -167,6 +177,8 @@ public struct Summary: Sendable {
             "maxShareDeviation": .double(maxShareDeviation),
             "psiShareByType": .object(psi),
             "shareAbove6xTarget": .double(shareAbove6xTarget),
+            "thetaAtMinShare": .double(thetaAtMinShare),
+            "thetaAtMaxShare": .double(thetaAtMaxShare),
             "steadyLossVsGreedy": steadyLossVsGreedy.map { .double($0) } ?? .null,
             "proofsProduced": .int(Int64(proofsProduced)),
             "proofsRejected": .int(Int64(proofsRejected)),

@@ -180,6 +180,7 @@ extension Replication {
             } else {
                 stats.blocks += 1
                 stats.addInterval(interval, target: target)
+                stats.addTheta(b.theta)
                 stats.groups[b.group].blocks += 1
                 stats.groups[b.group].reward += sc.chain.blockReward
                 if b.credited > 0 {

@@ -84,8 +84,8 @@ struct Replication {
         rngWinner = StreamRNG(seed: sc.seed, replication: rep, stream: .winner)
         rngLuck = StreamRNG(seed: sc.seed, replication: rep, stream: .hashLuck)
         providerRNG = sc.providers.indices.map { StreamRNG(seed: sc.seed, replication: rep, stream: .providerBase, index: $0) }
-        ctrl = ThetaController(table: sc.chain.retargetTable, theta0: sc.chain.thetaMicro0)
-        theta = sc.chain.thetaMicro0
+        ctrl = ThetaController(rule: sc.chain.rule, theta0: sc.chain.thetaMicro0)
+        theta = ctrl.theta
         expNegTheta = Foundation_exp(-Double(theta) / 1e6)
         expTheta = Foundation_exp(Double(theta) / 1e6)
         let n = sc.miners.count
@@ -268,6 +268,7 @@ struct Replication {
         if counted {
             stats.blocks += 1
             stats.addInterval(dt, target: target)
+            stats.addTheta(theta)
             stats.groups[g].blocks += 1
             stats.groups[g].reward += sc.chain.blockReward
             if s > 0 {

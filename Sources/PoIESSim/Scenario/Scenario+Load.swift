@@ -63,30 +63,7 @@ struct ScenarioDecoder {
         try s.finish()
 
         // [chain]
-        var c = try TableReader(chainNode, path: ["chain"], ctx: ctx)
-        let policy = try c.string("policy", default: "devnet")
-        let policyTOML = try loadPolicy(policy, c.error("policy", ""))
-        let theta0 = try c.int("thetaMicro0", default: 2_000_000, min: 0, max: 700_000_000)
-        let target = try c.double("targetBlockSeconds", default: 2.0, above: 0)
-        let blockReward = try c.double("blockReward", default: 1.0, min: 0)
-        var retargetTable: [String: JSONValue] = [:]
-        var rule = "ema"
-        if let rt = c.raw("retarget") {
-            guard case .table(let t) = rt else { throw c.error("retarget", "a table such as [chain.retarget] with rule = \"ema\"") }
-            for (k, v) in t {
-                switch v {
-                case .int, .double, .string, .bool: retargetTable[k] = v.json
-                default: throw ctx.error(["chain", "retarget", k], "a number or a string, found \(v.typeName)")
-                }
-            }
-            if case .string(let r)? = t["rule"] { rule = r }
-        }
-        if retargetTable["T"] == nil, rule != "fixed" { retargetTable["T"] = .double(target) }
-        try RetargetBridge.validate(table: retargetTable, ctx: ctx)
-        try c.finish()
-        let chain = Scenario.Chain(policy: policy, policyTOML: policyTOML, thetaMicro0: Int64(theta0),
-                                   targetBlockSeconds: target, blockReward: blockReward, retargetRule: rule,
-                                   retargetTable: retargetTable, alphaTuner: nil)
+        let chain = try decodeChain(chainNode)
 
         // [network]
         var n = try TableReader(networkNode, path: ["network"], ctx: ctx)
@@ -209,23 +186,5 @@ struct ScenarioDecoder {
         try r.finish()
         return .init(type: type, count: count, owner: owner, price: price, production: production, metrics: metrics,
                      latency: latency, honest: honest, validity: validity)
-    }
-
-    /// `"devnet"` is the built-in policy; anything else is a path (relative to the scenario).
-    func loadPolicy(_ name: String, _ err: ScenarioError) throws(ScenarioError) -> String {
-        if name == "devnet" { return PolicyBridge.devnetTOML }
-        let base = URL(fileURLWithPath: ctx.file).deletingLastPathComponent()
-        let url = name.hasPrefix("/") ? URL(fileURLWithPath: name) : base.appendingPathComponent(name)
-        guard let d = FileManager.default.contents(atPath: url.path), let t = String(data: d, encoding: .utf8) else {
-            var e = err
-            e.expected = "\"devnet\" or the path of a readable policy TOML file (\(url.path) cannot be read)"
-            throw e
-        }
-        do { _ = try Policy(toml: t) } catch {
-            var e = err
-            e.expected = "a valid policy; \(url.path): \(error)"
-            throw e
-        }
-        return t
     }
 }

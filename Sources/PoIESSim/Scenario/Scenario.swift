@@ -30,21 +30,35 @@ public struct Scenario: Sendable {
     public var miners: [MinerGroup]
     public var providers: [ProviderGroup]
 
+    /// The consensus side of a scenario: either the chain document `[chain] chain = "…"` names
+    /// (the very file `simctl mine --chain` reads), or the same keys written inline.
     public struct Chain: Sendable {
-        /// `"devnet"` or a path (relative paths resolve against the scenario's folder).
+        /// `"devnet"` or a path (relative paths resolve against the scenario's folder, or against
+        /// the chain document's folder when a document names the policy).
         public var policy: String
         public var policyTOML: String
+        /// Θ of the first block. From a chain document: its `thetaMicro0` clamped into the bounds
+        /// (the node's Θ(1)); inline: as written (the rule decides what an out-of-bounds Θ₀ does).
         public var thetaMicro0: Int64
         public var targetBlockSeconds: Double
         /// What a canonical block pays its finder (any unit; `miners.csv` reports revenue in it).
         public var blockReward: Double
-        /// `[chain.retarget] rule` (`ema` default, `window`, `asert`, `fixed`).
-        public var retargetRule: String
-        /// The whole `[chain.retarget]` table with `T` filled in from `targetBlockSeconds`;
-        /// MiningCore's `RetargetRuleConfig` validates and builds the rule from it.
-        public var retargetTable: [String: JSONValue]
+        /// The retarget rule and its parameters, validated when the scenario was loaded: the
+        /// document's `[retarget]`, or `[chain.retarget]` with `T`/`targetBlockMs` and the Θ bounds
+        /// filled in from the `[chain]` keys.
+        public var retarget: RetargetRuleConfig
+        /// `retarget`, built (the engine steps it per block).
+        public var rule: AnyRetargetRule
+        /// The chain document `[chain] chain` names, and the path it was read from (`nil` inline).
+        public var document: ChainDocument?
+        public var documentPath: String?
         /// The slow α tuner of spec §7; `nil` keeps the policy's fixed α.
         public var alphaTuner: AlphaTunerSpec?
+
+        /// The canonical rule name (`ema-v1`, `asert-v1`, `window`, `fixed`).
+        public var retargetRule: String { retarget.ruleName }
+        /// `[Θmin, Θmax]` of the rule (`nil` for `fixed`).
+        public var thetaBounds: ClosedRange<Int64>? { retarget.thetaBounds }
     }
 
     public struct AlphaTunerSpec: Sendable, Equatable {

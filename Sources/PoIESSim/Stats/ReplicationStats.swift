@@ -20,6 +20,11 @@ public struct ReplicationStats: Sendable {
     public var proofsRejected = 0
     public var proofsAttached = 0
     public var maxCreditedMicro: Int64 = 0
+    /// Counted blocks mined at Θ = the rule's lower / upper bound (see `Summary.thetaAtMinShare`).
+    public var thetaAtMin = 0
+    public var thetaAtMax = 0
+    /// The rule's `[Θmin, Θmax]` (`nil` for `fixed`: no bounds, nothing counted).
+    public let thetaBounds: ClosedRange<Int64>?
     public var groups: [GroupStats]
     public var endTime = 0.0
 
@@ -42,6 +47,7 @@ public struct ReplicationStats: Sendable {
 
     init(replication: Int, scenario: Scenario) {
         self.replication = replication
+        thetaBounds = scenario.chain.thetaBounds
         groups = scenario.miners.map {
             GroupStats(name: $0.name, count: $0.count, steady: $0.strategy == .steady)
         }
@@ -55,5 +61,13 @@ public struct ReplicationStats: Sendable {
         if dt > intervalMax { intervalMax = dt }
         if dt > 6 * target { intervalsAbove6x += 1 }
         histogram.add(ratioToTarget: dt / target)
+    }
+
+    /// Counts a main-chain block's Θ against the rule's bounds.
+    @inline(__always)
+    mutating func addTheta(_ theta: Int64) {
+        guard let b = thetaBounds else { return }
+        if theta == b.lowerBound { thetaAtMin += 1 }
+        if theta == b.upperBound { thetaAtMax += 1 }
     }
 }
