@@ -78,6 +78,9 @@ public enum ScanLoop {
                             onJob: @escaping @Sendable (ExternalJob) -> Void = { _ in },
                             submit: @escaping @Sendable (ExternalJob, Nonce) async -> Void) async {
         let current = Mutex<(generation: UInt64, job: ExternalJob)?>(nil)
+        // When the current job moved to a new parent: shares queued for an older parent are sent
+        // only within the node's stale grace (1 s), then dropped instead of being answered 21.
+        let headSince = HeadSince()
         // Shares wait here for `submit` (bounded: under overload the oldest are dropped, which
         // costs only shares a slow link could not have delivered in time anyway).
         let (found, sink) = AsyncStream<(ExternalJob, Nonce)>.makeStream(bufferingPolicy: .bufferingNewest(4096))
@@ -89,7 +92,10 @@ public enum ScanLoop {
         }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await (job, nonce) in found { await submit(job, nonce) }
+                for await (job, nonce) in found {
+                    if headSince.isObsolete(job.template.parentHash) { continue }
+                    await submit(job, nonce)
+                }
             }
             var jobCount: UInt32 = 0
             for await job in jobs {
@@ -103,6 +109,7 @@ public enum ScanLoop {
                 // template) must not re-find the shares already sent for it (22 duplicate).
                 jobCount &+= 1
                 work.extranonce2Offset = jobCount &* UInt32(truncatingIfNeeded: max(1, threads))
+                headSince.update(job.template.parentHash)
                 // Publish the job before the scanner can report hits for its generation.
                 current.withLock { $0 = (scanner.submit(work), job) }
             }
@@ -134,6 +141,35 @@ public enum ScanLoop {
             k.update(nonce.bytes)
             k.update(job.template.nonceDomain.mixSeed)
             return k.finalize()[0..<32]
+        }
+    }
+}
+
+/// The parent of the current job, and when earlier parents were replaced: a share found for an
+/// older parent is worth sending only within the node's stale grace (1 s; 0.9 s leaves time for
+/// the trip), after that it would only be answered 21.
+final class HeadSince: Sendable {
+    private struct State {
+        var current: [UInt8]?
+        var replaced: [[UInt8]: ContinuousClock.Instant] = [:]
+    }
+    private let state = Mutex(State())
+
+    func update(_ parent: [UInt8]) {
+        state.withLock { s in
+            guard s.current != parent else { return }
+            let now = ContinuousClock.now
+            if let old = s.current { s.replaced[old] = now }
+            s.current = parent
+            if s.replaced.count > 256 { s.replaced = s.replaced.filter { now - $0.value < .seconds(2) } }
+        }
+    }
+
+    func isObsolete(_ parent: [UInt8]) -> Bool {
+        state.withLock { s in
+            guard s.current != parent else { return false }
+            guard let at = s.replaced[parent] else { return true }
+            return ContinuousClock.now - at > .milliseconds(900)
         }
     }
 }

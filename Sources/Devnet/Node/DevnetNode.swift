@@ -29,8 +29,9 @@ public actor DevnetNode: WorkProvider {
     var issued: [String: IssuedJob] = [:]
     var issuedOrder: [String] = []
     var shares: ShareValidator
-    /// The head before the current one and when it was replaced (for ``NodeOptions/staleGrace``).
-    var previousHead: (hash: [UInt8], replacedAt: ContinuousClock.Instant)?
+    /// Heads replaced within ``NodeOptions/staleGrace`` and when (newest last; a few dozen at most
+    /// even when blocks come every few ms).
+    var replacedHeads: [(hash: [UInt8], replacedAt: ContinuousClock.Instant)] = []
     var seq: UInt64 = 0
     var nextSubscriber: UInt64 = 0
     var jobSubscribers: [UInt64: AsyncStream<MiningJob>.Continuation] = [:]
@@ -63,7 +64,10 @@ public actor DevnetNode: WorkProvider {
             if let v = try? Nullifier(bytes: n.nullifier) { byBlock[n.blockHash, default: []].append(v) }
         }
         self.index = ChainIndex(config: config, records: records, nullifiers: byBlock)
-        self.shares = ShareValidator(configuration: .init(jobTTL: options.jobTTL, cleanGrace: options.staleGrace))
+        // 32 jobs cover the stale grace even while blocks come every few tens of ms (a fresh
+        // chain's Θ climb); 2^16 nonces a job bound the duplicate sets to ~100 MB at worst.
+        self.shares = ShareValidator(configuration: .init(jobTTL: options.jobTTL, maxJobs: 32, cleanGrace: options.staleGrace,
+                                                          maxSeenPerJob: 1 << 16))
         self.runTag = Hex.encode((0..<4).map { _ in UInt8.random(in: 0...255) }, prefix: false)
         metrics.chainHeight.set(Int(index.head.height))
         metrics.theta.set(Int(index.head.nextTheta))
@@ -153,7 +157,8 @@ public actor DevnetNode: WorkProvider {
 
     /// The share threshold of the current Θ (`tShare(Θ, K)`), for sessions without vardiff.
     public func defaultShareTarget() -> Int64 {
-        ShareTarget.tShare(thetaMicro: job?.template.params.thetaMicro ?? index.head.nextTheta, k: config.sharesPerBlock)
+        job?.defaultShareTarget(sharesPerBlock: config.sharesPerBlock)
+            ?? ShareTarget.tShare(thetaMicro: index.head.nextTheta, k: config.sharesPerBlock)
     }
 
     /// Full share check; the u-draw runs off the actor. A share meeting the job's block target
@@ -182,13 +187,14 @@ public actor DevnetNode: WorkProvider {
     }
 
     /// Job and duplicate checks. A job for another parent can no longer extend the head; one for
-    /// the head just replaced is still admitted for ``NodeOptions/staleGrace``, as a share only.
+    /// a head replaced less than ``NodeOptions/staleGrace`` ago is still admitted, as a share only.
     func admit(_ share: ShareSubmission) -> Result<(share: ShareValidator.AdmittedShare, graceOnly: Bool), ShareRejection> {
         guard let issuedJob = issued[share.jobId] else { return .failure(.staleJob) }
         let now = ContinuousClock.now
         var graceOnly = false
         if issuedJob.job.template.parentHash != index.head.hash {
-            guard let p = previousHead, p.hash == issuedJob.job.template.parentHash, now - p.replacedAt < options.staleGrace else {
+            guard let p = replacedHeads.last(where: { $0.hash == issuedJob.job.template.parentHash }),
+                  now - p.replacedAt < options.staleGrace else {
                 return .failure(.staleJob)
             }
             graceOnly = true
@@ -231,7 +237,12 @@ public actor DevnetNode: WorkProvider {
         }
         let oldHead = index.head.hash
         index.add(validated.record, nullifiers: validated.proofs.map(\.nullifier))
-        if becomesHead { previousHead = (oldHead, .now) }
+        if becomesHead {
+            let now = ContinuousClock.now
+            replacedHeads.removeAll { now - $0.replacedAt >= options.staleGrace }
+            replacedHeads.append((oldHead, now))
+            if replacedHeads.count > 256 { replacedHeads.removeFirst(replacedHeads.count - 256) }
+        }
         if sealedHere { metrics.blocksSealed.increment() }
         metrics.blockAccepted(source)
         for p in validated.proofs { metrics.proofSelected(p.type) }
@@ -355,4 +366,7 @@ public actor DevnetNode: WorkProvider {
 
     /// The template JSON of a job the node issued (HashShare verification), if still known.
     public func template(jobId: String) -> HeaderTemplate? { issued[jobId]?.job.template }
+
+    /// A job the node issued, while it is still known.
+    public func job(id: String) -> MiningJob? { issued[id]?.job }
 }

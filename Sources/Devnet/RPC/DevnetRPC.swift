@@ -52,8 +52,7 @@ public struct DevnetRPC: Sendable {
         case "miner_getWork":
             guard p.isEmpty else { return .failure(.invalidParams("miner_getWork takes no params")) }
             guard let job = await node.currentJob() else { return .failure(RPCError(20, "no work yet (the node is preparing a template)")) }
-            let t = await session?.tShareMicro ?? ShareTarget.tShare(thetaMicro: job.template.params.thetaMicro,
-                                                                      k: node.config.sharesPerBlock)
+            let t = await session?.tShareMicro ?? job.defaultShareTarget(sharesPerBlock: node.config.sharesPerBlock)
             return .success(Self.work(job, tShareMicro: t))
         case "miner_submitShare":
             guard p.count == 1 else { return .failure(.invalidParams("expected [envelope] (a hashshare:v1 envelope)")) }
@@ -87,9 +86,12 @@ public struct DevnetRPC: Sendable {
         if let session, let e1 = await session.extranonce1, nonce.extranonce1 != e1 {
             return .failure(RPCError(20, "body.nonce must start with the session's extranonce1 \(String(format: "0x%08x", e1))"))
         }
-        guard let template = await node.template(jobId: jobId) else { return .failure(.share(.staleJob)) }
-        let tShare = await session?.tShareMicro ?? ShareTarget.tShare(thetaMicro: template.params.thetaMicro,
-                                                                        k: node.config.sharesPerBlock)
+        guard let job = await node.job(id: jobId) else {
+            node.metrics.shareRejected(.staleJob)
+            return .failure(.share(.staleJob))
+        }
+        let template = job.template
+        let tShare = await session?.tShareMicro ?? job.defaultShareTarget(sharesPerBlock: node.config.sharesPerBlock)
         let templateJSON = Block.templateJSON(template)
         let ctx = VerifierContext(policy: node.config.policy, chainId: node.config.chainId, parentHash: template.parentHash,
                                   sharesPerBlock: UInt64(max(1, node.config.sharesPerBlock)),
@@ -97,10 +99,15 @@ public struct DevnetRPC: Sendable {
         if case .failure(let r) = Verifiers.verify(env, ctx) {
             switch r.code {
             case .belowTarget:
-                node.metrics.shareRejected(.lowDifficulty)
-                return .failure(.share(.lowDifficulty, r.detail))
-            case .unknownTemplate: return .failure(.share(.staleJob))
-            default: return .failure(RPCError(20, "share rejected: \(r)", data: ["reason": .string(r.code.rawValue)]))
+                // The proof's own target is tShare(Θ, K); the session's threshold can be lower
+                // (the block target, when Σψ > ln K): the node judges the share against it.
+                break
+            case .unknownTemplate:
+                node.metrics.shareRejected(.staleJob)
+                return .failure(.share(.staleJob))
+            default:
+                node.metrics.shareRejected(.other)
+                return .failure(RPCError(20, "share rejected: \(r)", data: ["reason": .string(r.code.rawValue)]))
             }
         }
         let worker = await session?.worker ?? "rpc"

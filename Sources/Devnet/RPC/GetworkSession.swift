@@ -83,8 +83,7 @@ public final class GetworkSession: Sendable {
             pushTask.withLock {
                 $0 = Task {
                     for await job in await node.jobUpdates() {
-                        let t = await state.tShareMicro ?? ShareTarget.tShare(thetaMicro: job.template.params.thetaMicro,
-                                                                               k: node.config.sharesPerBlock)
+                        let t = await state.tShareMicro ?? job.defaultShareTarget(sharesPerBlock: node.config.sharesPerBlock)
                         cont.yield(RPCResponse.notification("miner.newWork", [DevnetRPC.work(job, tShareMicro: t)]).canonical)
                     }
                 }

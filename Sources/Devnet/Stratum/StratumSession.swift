@@ -11,15 +11,18 @@ import MiningCore
 /// - the session's share threshold, per job: every job is notified with the threshold it was
 ///   issued at, and a share is judged by the threshold of the job (wire id) it names, so a
 ///   difficulty never changes mid-job (spec §9);
-/// - **vardiff** (docs/decisions/devnet-stratum.md): a session starts at the threshold of a
-///   10^4 H/s miner (``Configuration/initialHashrate``) and moves it by `ln(rate/target)` nats (a
-///   share needs `H ≥ t`, found with probability `e^{−t}` per hash). Volume is answered at once:
-///   ``Configuration/fastShares`` shares at more than 4× the target rate raise it in one step;
-///   otherwise it is re-estimated every ``Configuration/vardiffInterval`` (half the log error, at
-///   most ×/÷ 4 a step),
-///   and silence for ``Configuration/silence`` lowers it by ln 2 (from ``tick(now:)``). A change
-///   goes out at once as `mining.set_difficulty` followed by a fresh `mining.notify` of the current
-///   job under a new wire id (`<jobId>/d<n>`);
+/// - **vardiff** (docs/decisions/devnet-stratum.md): a share at threshold `t` stands for `e^t`
+///   hashes on average (it needs `H ≥ t`, probability `e^{−t}` per hash), so the accepted shares of
+///   a window estimate the miner's hash rate `R` whatever thresholds they were mined at, and the
+///   wanted threshold is `t* = ln(R · 60 / target)`. A session starts at the threshold of a
+///   10^4 H/s miner (``Configuration/initialHashrate``). Volume is answered at once:
+///   ``Configuration/fastShares`` shares that put `t*` more than ln 4 above the wanted threshold
+///   move it to `t*` in one step; otherwise it moves half-way to `t*` every
+///   ``Configuration/vardiffInterval`` (at most ln 4 a step), and silence for
+///   ``Configuration/silence`` lowers it by ln 2 (from ``tick(now:)``). A job's threshold is the
+///   wanted one clamped to the job's block target `Θ − Σψ` (every block-sealing hash must reach
+///   the node); a change goes out at once as `mining.set_difficulty` followed by
+///   a fresh `mining.notify` of the current job under a new wire id (`<jobId>/d<n>`);
 /// - **limits that stop abuse, not miners**: a per-connection token bucket is charged only by
 ///   invalid traffic (malformed lines, unknown methods, invalid shares) and by subscribe/authorize
 ///   messages; accepted and stale shares — volume the server's own difficulty caused — are free.
@@ -101,6 +104,8 @@ public struct StratumSession: Sendable {
     public private(set) var authorizedWorkers: Set<String> = []
     /// Threshold of the current job.
     public private(set) var activeTShare: Int64?
+    /// The threshold vardiff wants (before the job's `Θ − 1` clamp).
+    public private(set) var wantedTShare: Int64?
     public private(set) var latestJob: MiningJob?
     /// Shares judged / invalid (for the ban ratio).
     public private(set) var judged = 0
@@ -114,6 +119,8 @@ public struct StratumSession: Sendable {
     private var issued: [(wireId: String, jobId: String, t: Int64)] = []
     private var windowStart: ContinuousClock.Instant?
     private var windowAccepted = 0
+    /// Σ e^t over the window's accepted shares: the hashes they stand for.
+    private var windowWork = 0.0
     private var lastShare: ContinuousClock.Instant?
     /// Threshold of the share awaiting its verdict (a connection has one submit in flight).
     private var inflightT: Int64?
@@ -177,8 +184,8 @@ public struct StratumSession: Sendable {
         case .success:
             accepted += 1
             lastShare = now
-            // Only shares at the current threshold measure the current rate.
-            if t == activeTShare { windowAccepted += 1 }
+            windowAccepted += 1
+            windowWork += exp(Double(t ?? activeTShare ?? 0) / 1e6)
             return [.reply(id: id, result: true)] + judge(valid: true, now: now) + vardiff(now: now, silent: false)
         case .failure(let r):
             var actions: [Action] = [.replyError(id: id, code: r.rawValue, message: r.message)]
@@ -218,18 +225,21 @@ public struct StratumSession: Sendable {
         return [.replyError(id: id, code: r.rawValue, message: r.message)] + judge(valid: false, now: now)
     }
 
-    /// The threshold clamped to what a job of difficulty `theta` allows.
-    private func clamped(_ t: Int64, theta: Int64) -> Int64 {
-        let maxT = max(0, theta - 1)
+    /// The threshold clamped to what `job` allows: at most its block target `Θ − Σψ` (and
+    /// `Θ − 1`), so every hash that seals a block is also a share the miner sends.
+    private func clamped(_ t: Int64, for job: MiningJob) -> Int64 {
+        let maxT = max(0, min(job.template.params.thetaMicro - 1, job.blockTarget))
         return min(max(t, min(configuration.minTShareMicro, maxT)), maxT)
     }
 
     private mutating func issue(_ job: MiningJob, now: ContinuousClock.Instant) -> [Action] {
         var actions: [Action] = []
-        let theta = job.template.params.thetaMicro
-        let t = clamped(activeTShare ?? configuration.initialThreshold, theta: theta)
+        if wantedTShare == nil {
+            wantedTShare = configuration.initialThreshold
+            windowStart = now
+        }
+        let t = clamped(wantedTShare!, for: job)
         if t != activeTShare || issued.isEmpty { actions.append(.setDifficulty(t)) }
-        if activeTShare == nil { windowStart = now }
         activeTShare = t
         record(wireId: job.jobId, jobId: job.jobId, t: t)
         actions.append(.notify(job))
@@ -244,30 +254,31 @@ public struct StratumSession: Sendable {
     /// Vardiff (see the type's comment): decides and announces a new threshold.
     private mutating func vardiff(now: ContinuousClock.Instant, silent: Bool) -> [Action] {
         guard let target = configuration.targetSharesPerMinute, target > 0,
-              let start = windowStart, let active = activeTShare, let job = latestJob else { return [] }
-        let elapsed = (now - start).inSeconds
+              let start = windowStart, let active = activeTShare, let wanted = wantedTShare, let job = latestJob else { return [] }
+        let elapsed = max((now - start).inSeconds, 1e-3)
+        // t* − wanted, in nats: where the window's hash-rate estimate puts the threshold.
+        let error = windowAccepted > 0 ? log(windowWork / elapsed * 60 / target) - Double(wanted) / 1e6 : 0
         let delta: Double
         if silent {
             let quietSince = max(lastShare ?? start, start)
             guard now - quietSince >= configuration.silenceDuration else { return [] }
             delta = -log(2.0)
+        } else if windowAccepted >= configuration.fastShares, error > log(4.0) {
+            delta = min(error, 30)
+        } else if now - start >= configuration.vardiffInterval {
+            // Half the measured log error: a window holds only a few shares, so a full step
+            // would follow their noise (sd ≈ 1/√n nats); half a step settles within ~0.2 nats.
+            delta = min(log(4.0), max(-log(4.0), 0.5 * error))
         } else {
-            let rate = Double(windowAccepted) / max(elapsed, 1e-3) * 60
-            if windowAccepted >= configuration.fastShares, rate > 4 * target {
-                delta = min(log(rate / target), log(1e6))
-            } else if now - start >= configuration.vardiffInterval {
-                // Half the measured log error: a window holds only a few shares, so a full step
-                // would follow their noise (sd ≈ 1/√n nats); half a step settles within ~0.2 nats.
-                delta = min(log(4.0), max(-log(4.0), 0.5 * log(max(rate, 1e-9) / target)))
-            } else {
-                return []
-            }
+            return []
         }
-        let theta = job.template.params.thetaMicro
-        let proposed = clamped(active + Int64((delta * 1e6).rounded()), theta: theta)
         windowStart = now
         windowAccepted = 0
+        windowWork = 0
         lastShare = nil
+        let newWanted = max(configuration.minTShareMicro, wanted + Int64((delta * 1e6).rounded()))
+        wantedTShare = newWanted
+        let proposed = clamped(newWanted, for: job)
         // Ignore changes under 5% of a nat: not worth a message.
         guard abs(proposed - active) >= 50_000 else { return [] }
         activeTShare = proposed

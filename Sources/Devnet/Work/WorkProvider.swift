@@ -14,6 +14,13 @@ public struct MiningJob: Sendable, Equatable {
 
     public var jobId: String { template.extra.templateId }
 
+    /// The share threshold for sessions without vardiff (WebSocket, HTTP): `tShare(Θ, K)`, but
+    /// never above the block target — a hash that seals a block must count as a share, or the
+    /// miner would not send it (with Σψ > ln K the block target is the lower one).
+    public func defaultShareTarget(sharesPerBlock k: Int64) -> Int64 {
+        min(ShareTarget.tShare(thetaMicro: template.params.thetaMicro, k: k), max(0, blockTarget))
+    }
+
     public init(template: HeaderTemplate, blockTarget: Int64, cleanJobs: Bool, proofHints: [String]) {
         self.template = template
         self.blockTarget = blockTarget
