@@ -4,6 +4,7 @@ import Dispatch
 import Foundation
 import Logging
 import MiningCore
+import Synchronization
 import Verifiers
 
 #if canImport(Glibc)
@@ -267,25 +268,47 @@ struct Mine: AsyncParsableCommand {
         fflush(nil)
     }
 
-    /// Client mode: the CPU miner works for the node at `url`; one JSON line per event.
+    /// Client mode: the CPU miner works for the node at `url`; one JSON line per event. A dropped
+    /// connection or a node that is down is retried with capped, jittered exponential backoff
+    /// (0.5 s doubling to 10 s), so a restarted node gets its miner back without a manual step;
+    /// SIGINT/SIGTERM stop it cleanly.
     static func runClient(url: String, threads: Int, maxHashesPerSecond: Double?) async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                do {
-                    try await ExternalMiner.run(url: url, threads: threads, maxHashesPerSecond: maxHashesPerSecond) { e in
-                        switch e {
-                        case .connected(let e1):
-                            CLI.printJSON(["event": "connected", "url": .string(url), "extranonce1": .string(String(format: "0x%08x", e1))])
-                        case .job(let id, let t):
-                            CLI.printJSON(["event": "job", "jobId": .string(id), "tShareMicro": .int(t)])
-                        case .share(let id, let verdict):
-                            CLI.printJSON(["event": "share", "jobId": .string(id), "verdict": .string("\(verdict)")])
+                var backoff = 0.5
+                var attempt = 0
+                while !Task.isCancelled {
+                    attempt += 1
+                    let gotWork = OnceFlag()
+                    let thisAttempt = attempt
+                    do {
+                        try await ExternalMiner.run(url: url, threads: threads, maxHashesPerSecond: maxHashesPerSecond) { e in
+                            switch e {
+                            case .connected(let e1):
+                                CLI.printJSON(["event": "connected", "url": .string(url), "extranonce1": .string(String(format: "0x%08x", e1)),
+                                               "attempt": .int(Int64(thisAttempt))])
+                            case .job(let id, let t):
+                                gotWork.set()
+                                CLI.printJSON(["event": "job", "jobId": .string(id), "tShareMicro": .int(t)])
+                            case .share(let id, let verdict):
+                                CLI.printJSON(["event": "share", "jobId": .string(id), "verdict": .string("\(verdict)")])
+                            }
+                            fflush(nil)
                         }
+                    } catch {
+                        if Task.isCancelled { return }
+                        if gotWork.isSet { backoff = 0.5 }
+                        let wait = backoff * Double.random(in: 0.75...1.25)
+                        CLI.printJSON(["event": "disconnected", "url": .string(url), "error": .string("\(error)"),
+                                       "retryInSeconds": .double((wait * 100).rounded() / 100)])
                         fflush(nil)
+                        FileHandle.standardError.write(Data("simctl: --connect: \(error); retrying in \(String(format: "%.1f", wait)) s\n".utf8))
+                        try? await Task.sleep(for: .seconds(wait))
+                        backoff = min(10, backoff * 2)
+                        continue
                     }
-                } catch {
-                    FileHandle.standardError.write(Data("simctl: --connect: \(error)\n".utf8))
+                    if Task.isCancelled { return }
                 }
             }
             group.addTask { _ = await Self.waitForSignal() }
@@ -321,6 +344,13 @@ struct Mine: AsyncParsableCommand {
             fired.fire("cancel")
         }
     }
+}
+
+/// A flag set from a `@Sendable` callback and read after it.
+final class OnceFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }
 
 /// Resumes a continuation once, whichever signal arrives first, and keeps the sources alive.

@@ -49,7 +49,8 @@ public enum ExternalMiner {
             try await StratumClient.withConnection(host: host, port: port, worker: worker) { client in
                 sink(.connected(extranonce1: client.extranonce1))
                 await ScanLoop.mine(jobs: client.jobs, threads: threads, maxHashesPerSecond: maxHashesPerSecond, onJob: { sink(.job(jobId: $0.jobId, tShareMicro: $0.tShareMicro)) }) { job, nonce in
-                    let verdict = (try? await client.submit(job, nonce: nonce)) ?? .rejected(code: 20, message: "connection closed")
+                    // A share still queued when the connection closed never reached the node: not a verdict.
+                    guard let verdict = try? await client.submit(job, nonce: nonce) else { return }
                     sink(.share(jobId: job.jobId, verdict: verdict))
                 }
             }
@@ -57,7 +58,8 @@ public enum ExternalMiner {
             try await GetworkClient.withConnection(url: url, logger: logger) { client in
                 sink(.connected(extranonce1: client.extranonce1))
                 await ScanLoop.mine(jobs: client.jobs, threads: threads, maxHashesPerSecond: maxHashesPerSecond, onJob: { sink(.job(jobId: $0.jobId, tShareMicro: $0.tShareMicro)) }) { job, nonce in
-                    let verdict = (try? await client.submit(job, nonce: nonce)) ?? .rejected(code: 20, message: "connection closed")
+                    // A share still queued when the connection closed never reached the node: not a verdict.
+                    guard let verdict = try? await client.submit(job, nonce: nonce) else { return }
                     sink(.share(jobId: job.jobId, verdict: verdict))
                 }
             }
