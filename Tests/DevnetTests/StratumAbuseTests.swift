@@ -1,0 +1,64 @@
+import Devnet
+import Foundation
+import MiningCore
+import Testing
+
+/// Limits stop abuse, not miners: over real loopback sockets, a client flooding invalid shares is
+/// banned within a second while an honest session on the same server (and the same address)
+/// keeps its shares accepted with low reply latency.
+@Suite struct StratumAbuseTests {
+    let job = SyntheticJob.make(seed: 21, thetaMicro: 30_000_000)
+
+    @Test(.timeLimit(.minutes(1)))
+    func floodIsBannedWithinASecondWhileAnHonestSessionIsServed() async throws {
+        // Vardiff on (defaults), first threshold 1 nat so honest shares are cheap to find here.
+        let config = StratumSession.Configuration(initialTShareMicro: 1_000_000)
+        try await withStratumServer(session: config, job: job) { _, port in
+            try await StratumClient.withConnection(host: "127.0.0.1", port: port, worker: "honest") { honest in
+                try await StratumClient.withConnection(host: "127.0.0.1", port: port, worker: "flood") { flood in
+                    var hj = honest.jobs.makeAsyncIterator()
+                    let honestJob = try #require(await hj.next())
+                    // Honest shares for the first job id (it keeps its threshold whatever vardiff does).
+                    var c: UInt64 = 0
+                    let good = (0..<60).map { _ -> Nonce in
+                        let (n, _) = NonceSearch.first(job, extranonce1: honest.extranonce1, from: c) { $0 >= 1_000_000 }
+                        c = n.counter + 1
+                        return n
+                    }
+                    let low = (0..<2000).map { i -> UInt64 in UInt64(i) }.compactMap { k -> UInt64? in
+                        let n = Nonce(extranonce1: flood.extranonce1, extranonce2: 0, counter: k)
+                        return UDraw.draw(template: job.template, nonce: n).H < 1_000_000 ? k : nil
+                    }
+                    try #require(low.count > 300)
+
+                    let floodStart = ContinuousClock.now
+                    let bannedAfter = Task { () -> Duration? in
+                        for k in low {
+                            do {
+                                _ = try await flood.submit(jobId: honestJob.jobId, extranonce2: 0, counter: k)
+                            } catch {
+                                return ContinuousClock.now - floodStart  // closed by the server
+                            }
+                        }
+                        return nil
+                    }
+                    var latencies: [Duration] = []
+                    var accepted = 0
+                    for n in good {
+                        let t = ContinuousClock.now
+                        if try await honest.submit(honestJob, nonce: n) == .accepted(isBlock: false) { accepted += 1 }
+                        latencies.append(ContinuousClock.now - t)
+                        try await Task.sleep(for: .milliseconds(5))
+                    }
+                    let banned = await bannedAfter.value
+                    #expect(banned != nil, "the flood was never cut off")
+                    if let banned { #expect(banned < .seconds(1), "flood banned after \(banned)") }
+                    #expect(accepted >= 57, "honest session: \(accepted) of 60 accepted")
+                    let p99 = latencies.sorted()[Int(Double(latencies.count - 1) * 0.99)]
+                    #expect(p99 < .milliseconds(100), "honest p99 reply latency \(p99)")
+                    print("flood banned after \(banned.map { "\($0)" } ?? "never"); honest \(accepted)/60 accepted, p99 \(p99)")
+                }
+            }
+        }
+    }
+}
