@@ -232,7 +232,7 @@ struct Mine: AsyncParsableCommand {
             if let stratumServer {
                 group.addTask {
                     do { try await stratumServer.run() } catch is CancellationError {} catch { logger.error("stratum server stopped", metadata: ["error": "\(error)"]) }
-                    await Self.waitForSignal()  // keep running until stopped
+                    _ = await Self.waitForSignal()  // keep running until stopped
                 }
             }
             group.addTask {

@@ -18,6 +18,7 @@ struct SimCtl: AsyncParsableCommand {
             Verify.self,
             Prove.self,
             Mine.self,
+            Getwork.self,
             Report.self,
             Export.self,
             Merge.self,

@@ -73,5 +73,17 @@ import TestSupport
         #expect(bad.status != 0)
         #expect(bad.stderr.split(separator: "\n").count == 1)
         #expect(bad.stderr.contains("chain.thetaMicro0: no value here: given by the chain document ../docs/spec/devnet-chain.toml"))
+        // The same chain file starts the node: its blocks carry the same document root.
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("chain-run-\(UUID().uuidString)").path
+        let mine = try Simctl.run(["mine", "--chain", "docs/spec/devnet-chain.toml", "--data-dir", data, "--rpc", "off",
+                                   "--threads", "1", "--blocks", "3"], timeout: 120)
+        #expect(mine.status == 0, "\(mine.stderr)")
+        let events = mine.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let start = events.first { $0["event"] as? String == "start" }
+        #expect(start?["chainRoot"] as? String == "0xdd6d1426602d1f8cbfbc7ccdaf45010b7966f896c598f3a75d6d821eeec77418")
+        #expect(start?["rule"] as? String == "asert-v1")
+        #expect(events.filter { $0["event"] as? String == "block" }.count == 3)
     }
 }
