@@ -19,8 +19,13 @@ import MiningCore
 /// with `.other` (20) until the next job, which keeps memory flat under any load.
 ///
 /// Validation is split in two so an actor can keep its critical section tiny: ``admit(_:now:)``
-/// (job lookup + duplicate bookkeeping, mutating, cheap) and the static ``check(_:)`` (the full
-/// u-draw, pure, can run on any thread). ``validate(_:now:)`` does both.
+/// (job lookup + duplicate bookkeeping, mutating, cheap) and the static ``check(_:)`` (the u-draw,
+/// pure, can run on any thread). ``validate(_:now:)`` does both.
+///
+/// **Cheap checks** (spec §3): a share meets `tShare` iff its `x ≤ X(tShare)`, an integer compare.
+/// `X(t)` (MPFR, tens of µs) is computed once per threshold value and cached (sessions keep their
+/// threshold for many jobs), `X(blockTarget)` once per job; the exact `H` (MPFR) only for an
+/// accepted share, whose value is reported, and the block hash only for a block.
 public struct ShareValidator: Sendable {
     public struct Configuration: Sendable, Equatable {
         /// How long a job accepts shares after it was added.
@@ -47,11 +52,16 @@ public struct ShareValidator: Sendable {
         public let signBytes: [UInt8]
         public let nonce: Nonce
         public let tShareMicro: Int64
+        /// `X(tShareMicro)` and `X(blockTarget)` (nil: no x qualifies).
+        let shareX: [UInt8]?
+        let blockX: [UInt8]?
     }
 
     struct Entry {
         var job: MiningJob
         var signBytes: [UInt8]
+        /// `X(job.blockTarget)`.
+        var blockX: [UInt8]?
         var addedAt: ContinuousClock.Instant
         /// Set when a later `cleanJobs` job retired this one.
         var retiredAt: ContinuousClock.Instant?
@@ -61,6 +71,8 @@ public struct ShareValidator: Sendable {
     public let configuration: Configuration
     /// Oldest first.
     var entries: [Entry] = []
+    /// `X(t)` by threshold (bounded: cleared when it reaches 4096 values).
+    var thresholds: [Int64: [UInt8]?] = [:]
 
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
@@ -85,7 +97,8 @@ public struct ShareValidator: Sendable {
         if job.cleanJobs {
             for i in entries.indices where entries[i].retiredAt == nil { entries[i].retiredAt = now }
         }
-        entries.append(Entry(job: job, signBytes: job.template.signBytes, addedAt: now, retiredAt: nil, seen: seen))
+        entries.append(Entry(job: job, signBytes: job.template.signBytes, blockX: Threshold.X(t: job.blockTarget),
+                             addedAt: now, retiredAt: nil, seen: seen))
         if entries.count > configuration.maxJobs { entries.removeFirst(entries.count - configuration.maxJobs) }
         // Jobs retired without grace go now, with their seen sets (memory stays flat).
         prune(now: now)
@@ -107,17 +120,27 @@ public struct ShareValidator: Sendable {
         guard entries[i].seen.count < configuration.maxSeenPerJob else { return .failure(.other) }
         entries[i].seen.insert(share.nonce)
         let e = entries[i]
-        return .success(AdmittedShare(job: e.job, signBytes: e.signBytes, nonce: share.nonce,
-                                      tShareMicro: max(0, share.tShareMicro)))
+        let t = max(0, share.tShareMicro)
+        let shareX: [UInt8]?
+        if let cached = thresholds[t] {
+            shareX = cached
+        } else {
+            if thresholds.count >= 4096 { thresholds.removeAll(keepingCapacity: true) }
+            shareX = Threshold.X(t: t)
+            thresholds[t] = shareX
+        }
+        return .success(AdmittedShare(job: e.job, signBytes: e.signBytes, nonce: share.nonce, tShareMicro: t,
+                                      shareX: shareX, blockX: e.blockX))
     }
 
     /// The full u-draw of an admitted share: `H < tShareMicro` → `.lowDifficulty`; otherwise the
     /// share is accepted, and it is a block when `H ≥ blockTarget`.
     public static func check(_ a: AdmittedShare) -> Result<AcceptedShare, ShareRejection> {
-        let draw = UDraw.draw(signBytes: a.signBytes, nonce: a.nonce, mixSeed: a.job.template.nonceDomain.mixSeed)
-        guard draw.H >= a.tShareMicro else { return .failure(.lowDifficulty) }
-        let isBlock = draw.H >= a.job.blockTarget
-        return .success(AcceptedShare(h: draw.H, isBlock: isBlock, blockHash: isBlock ? draw.blockHash : nil))
+        let pre = UDraw.preimage(signBytes: a.signBytes, nonce: a.nonce, mixSeed: a.job.template.nonceDomain.mixSeed)
+        let x = Keccak512.hash(pre)[0..<32]
+        guard Threshold.meets(x, a.shareX) else { return .failure(.lowDifficulty) }
+        let isBlock = Threshold.meets(x, a.blockX)
+        return .success(AcceptedShare(h: HashLuck.H(x: Array(x)), isBlock: isBlock, blockHash: isBlock ? SHA3_256.hash(pre) : nil))
     }
 
     /// ``admit(_:now:)`` then ``check(_:)``.
