@@ -2,6 +2,7 @@ import Devnet
 import Foundation
 import MiningCore
 import Testing
+import TestSupport
 
 /// Limits stop abuse, not miners: over real loopback sockets, a client flooding invalid shares is
 /// banned within a second while an honest session on the same server (and the same address)
@@ -9,8 +10,13 @@ import Testing
 @Suite struct StratumAbuseTests {
     let job = SyntheticJob.make(seed: 21, thetaMicro: 30_000_000)
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(2)))
     func floodIsBannedWithinASecondWhileAnHonestSessionIsServed() async throws {
+        // Latency is measured: not next to the full-speed mining tests (HeavyTests).
+        try await HeavyTests.exclusive { try await self.floodAndHonest() }
+    }
+
+    func floodAndHonest() async throws {
         // Vardiff on (defaults), first threshold 1 nat so honest shares are cheap to find here.
         let config = StratumSession.Configuration(initialTShareMicro: 1_000_000)
         try await withStratumServer(session: config, job: job) { _, port in
@@ -20,7 +26,7 @@ import Testing
                     let honestJob = try #require(await hj.next())
                     // Honest shares for the first job id (it keeps its threshold whatever vardiff does).
                     var c: UInt64 = 0
-                    let good = (0..<60).map { _ -> Nonce in
+                    let good = (0..<200).map { _ -> Nonce in
                         let (n, _) = NonceSearch.first(job, extranonce1: honest.extranonce1, from: c) { $0 >= 1_000_000 }
                         c = n.counter + 1
                         return n
@@ -53,10 +59,10 @@ import Testing
                     let banned = await bannedAfter.value
                     #expect(banned != nil, "the flood was never cut off")
                     if let banned { #expect(banned < .seconds(1), "flood banned after \(banned)") }
-                    #expect(accepted >= 57, "honest session: \(accepted) of 60 accepted")
+                    #expect(accepted >= 190, "honest session: \(accepted) of 200 accepted")
                     let p99 = latencies.sorted()[Int(Double(latencies.count - 1) * 0.99)]
                     #expect(p99 < .milliseconds(100), "honest p99 reply latency \(p99)")
-                    print("flood banned after \(banned.map { "\($0)" } ?? "never"); honest \(accepted)/60 accepted, p99 \(p99)")
+                    print("flood banned after \(banned.map { "\($0)" } ?? "never"); honest \(accepted)/200 accepted, p99 \(p99)")
                 }
             }
         }
