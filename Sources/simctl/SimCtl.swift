@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import MiningCore
 
@@ -27,9 +28,36 @@ struct SimCtl: AsyncParsableCommand {
         ]
     )
 
-    /// OpenSSL first (see `OpenSSLProcess.skipCleanupAtExit`), then the usual parse-and-run.
+    /// OpenSSL first (see `OpenSSLProcess.skipCleanupAtExit`), then the usual parse-and-run, then
+    /// `_exit` instead of `exit`.
+    ///
+    /// Why `_exit`: the process returns from an async main on a cooperative-pool thread, and
+    /// `exit` then runs OpenBLAS's destructor, whose `blas_thread_shutdown_` joins its worker
+    /// threads; under load one of them can sit in a wait nobody signals, and `simctl mine --blocks
+    /// N` hung after printing its `stop` line (gdb: `_dl_call_fini → gotoblas_quit →
+    /// blas_thread_shutdown_ → pthread_join`; 1 in ~10 runs with the CPUs busy). Nothing needs the
+    /// destructors: stdio is flushed here, files are written through unbuffered handles or closed,
+    /// and SQLite's committed transactions are durable (the store is SIGKILL-tested).
     static func main() async {
         OpenSSLProcess.skipCleanupAtExit()
-        await main(nil)
+        var code: Int32 = 0
+        do {
+            var command = try parseAsRoot(nil)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let exit = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                let out = exit == .success ? FileHandle.standardOutput : FileHandle.standardError
+                out.write(Data((message + "\n").utf8))
+            }
+            code = exit.rawValue
+        }
+        fflush(nil)
+        _exit(code)
     }
 }
