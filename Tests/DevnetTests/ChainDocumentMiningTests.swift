@@ -68,7 +68,7 @@ import TestSupport
         }
     }
 
-    @Test(.timeLimit(.minutes(8)))
+    @Test(.timeLimit(.minutes(15)))  // includes waiting for the HeavyTests gate
     func mines400msBlocksOnACustomChainDocument() async throws {
         try await HeavyTests.exclusive {
             let dir = Fixtures.tempDir("chain-doc")
@@ -99,7 +99,7 @@ import TestSupport
         }
     }
 
-    @Test(.timeLimit(.minutes(5)))
+    @Test(.timeLimit(.minutes(15)))  // includes waiting for the HeavyTests gate
     func defaultDevnetChainClimbsFromTheta0() async throws {
         try await HeavyTests.exclusive {
             let m = try Self.mine(chainFile: nil, spec: .devnet, blocks: 120, timeout: 240)

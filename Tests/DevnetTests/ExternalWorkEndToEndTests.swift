@@ -37,7 +37,7 @@ import TestSupport
         return r
     }
 
-    @Test(.timeLimit(.minutes(10)))
+    @Test(.timeLimit(.minutes(15)))  // includes waiting for the HeavyTests gate
     func externalMinersOverStratumAndWebSocketAtFullSpeed() async throws {
         try await HeavyTests.exclusive {
             let dir = Fixtures.tempDir("e2e")

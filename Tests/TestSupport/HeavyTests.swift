@@ -1,7 +1,8 @@
 /// Heavy end-to-end tests (real mining at full speed, long runs) take the whole machine; run at
 /// the same time they starve each other and measure the scheduler instead of the code. Every such
 /// test runs its body inside `HeavyTests.exclusive`, which admits one at a time across all suites
-/// and test targets of the process (Swift Testing runs suites in parallel otherwise).
+/// and test targets of the process (Swift Testing runs suites in parallel otherwise). A heavy
+/// test's `.timeLimit` counts the wait at this gate too: give it room for the others (15 minutes).
 public enum HeavyTests {
     private actor Gate {
         var busy = false
