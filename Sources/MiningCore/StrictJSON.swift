@@ -121,7 +121,22 @@ public enum StrictJSON {
 
         mutating func string() throws(ParseError) -> String {
             i += 1
-            var raw: [UInt8] = []
+            // Fast path: no escapes (every key and almost every value on the wire) is one
+            // validated copy of the slice.
+            var j = i
+            while j < bytes.count {
+                let b = bytes[j]
+                if b == UInt8(ascii: "\"") {
+                    let start = i
+                    i = j + 1
+                    guard let s = String(validating: bytes[start..<j], as: UTF8.self) else { throw fail("invalid UTF-8 in a string") }
+                    return s
+                }
+                if b == UInt8(ascii: "\\") || b < 0x20 { break }
+                j += 1
+            }
+            var raw: [UInt8] = Array(bytes[i..<j])
+            i = j
             while true {
                 guard i < bytes.count else { throw fail("unterminated string") }
                 let b = bytes[i]
@@ -203,12 +218,27 @@ public enum StrictJSON {
                 guard i < bytes.count, isDigit(bytes[i]) else { throw fail("expected an exponent digit") }
                 while i < bytes.count, isDigit(bytes[i]) { i += 1 }
             }
+            if integral, let v = Self.int64(bytes[start..<i]) { return .int(v) }
             let text = String(decoding: bytes[start..<i], as: UTF8.self)
-            if integral, let v = Int64(text) { return .int(v) }
             guard let d = Double(text), d.isFinite else { throw fail("number out of range") }
             return .double(d)
         }
 
         func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+        /// `-?[0-9]+` (already checked) as `Int64`, `nil` on overflow — without building a string.
+        static func int64(_ digits: ArraySlice<UInt8>) -> Int64? {
+            var rest = digits[...]
+            let negative = rest.first == UInt8(ascii: "-")
+            if negative { rest = rest.dropFirst() }
+            var v: Int64 = 0
+            for b in rest {
+                let (m, o1) = v.multipliedReportingOverflow(by: 10)
+                let (a, o2) = negative ? m.subtractingReportingOverflow(Int64(b - 0x30)) : m.addingReportingOverflow(Int64(b - 0x30))
+                if o1 || o2 { return nil }
+                v = a
+            }
+            return v
+        }
     }
 }

@@ -190,6 +190,7 @@ struct Mine: AsyncParsableCommand {
                                   providers: providers, logger: Logger(label: "devnet.node"))
         } catch {
             if let e = error as? BlockStoreError, case .wrongChain = e { throw CLI.fail("--chain", "\(e)") }
+            if let e = error as? BlockStoreError, case .locked = e { throw CLI.fail("--data-dir", "\(e)") }
             throw CLI.fail("--data-dir", "cannot open the chain database in '\(dataDir)': \(error)")
         }
         let head = await node.head

@@ -43,18 +43,24 @@ import Glibc
         #expect(p.terminationReason == .uncaughtSignal)
         #expect(acknowledged.count >= 4)
 
-        // Every acknowledged block is stored, on the best chain.
-        let store = try BlockStore(dataDir: dir, config: .devnet)
-        let records = try store.allRecords()
-        let byHash = Dictionary(uniqueKeysWithValues: records.map { (Hex.encode($0.hash), $0) })
-        for a in acknowledged {
-            let r = try #require(byHash[a.hash], "acknowledged block \(a.height) \(a.hash) is missing")
-            #expect(Int64(r.height) == a.height)
+        // Every acknowledged block is stored, on the best chain. (Each store is closed before
+        // the next opens: a data dir has one owner at a time, even within a process.)
+        do {
+            let store = try BlockStore(dataDir: dir, config: .devnet)
+            let records = try store.allRecords()
+            let byHash = Dictionary(uniqueKeysWithValues: records.map { (Hex.encode($0.hash), $0) })
+            for a in acknowledged {
+                let r = try #require(byHash[a.hash], "acknowledged block \(a.height) \(a.hash) is missing")
+                #expect(Int64(r.height) == a.height)
+            }
         }
-        let node = try DevnetNode(dataDir: dir)
-        let head = await node.head
-        #expect(Int64(head.height) >= acknowledged.last!.height)
-        for a in acknowledged { #expect(await node.record(atHeight: UInt64(a.height)).map { Hex.encode($0.hash) } == a.hash) }
+        let head: BlockRecord
+        do {
+            let node = try DevnetNode(dataDir: dir)
+            head = await node.head
+            #expect(Int64(head.height) >= acknowledged.last!.height)
+            for a in acknowledged { #expect(await node.record(atHeight: UInt64(a.height)).map { Hex.encode($0.hash) } == a.hash) }
+        }
 
         // A restart continues the same chain.
         let again = try Simctl.run(["mine", "--data-dir", dir, "--threads", "1", "--rpc", "off", "--proofs", "none", "--blocks", "1"])

@@ -7,8 +7,8 @@ import Verifiers
 /// WebSocket getwork (spec §9) through the session the `/ws` route drives: subscribe, pushes,
 /// getWork, submitShare with the session's extranonce1, and each error.
 @Suite struct GetworkSessionTests {
-    static func parse(_ s: String) -> JSONValue {
-        (try? JSONDecoder().decode(JSONValue.self, from: Data(s.utf8))) ?? .null
+    static func parse(_ s: String?) -> JSONValue {
+        s.flatMap { try? StrictJSON.parse($0) } ?? .null
     }
 
     @Test func subscribeGetWorkSubmitAndErrors() async throws {

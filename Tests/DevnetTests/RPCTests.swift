@@ -142,4 +142,27 @@ import Verifiers
         }
         await node.stop()
     }
+
+    /// JSON-RPC 2.0 §4.1: a request without an `id` member is a notification — run, never
+    /// answered (HTTP 204, no body; nothing on a WebSocket). `"id": null` is still answered.
+    @Test func notificationsGetNoReply() async throws {
+        let node = try await Self.node()
+        try await withApp(node) { client in
+            let note = #"{"jsonrpc":"2.0","method":"chain_getHead","params":[]}"#
+            try await client.execute(uri: "/rpc", method: .post, body: ByteBuffer(string: note)) { r in
+                #expect(r.status == .noContent)
+                #expect(r.body.readableBytes == 0)
+            }
+            let nullId = try await Self.call(client, #"{"jsonrpc":"2.0","id":null,"method":"chain_getHead","params":[]}"#)
+            #expect(nullId["result"]?["number"] == .int(0))
+            // Unparseable input is answered even without an id: the client meant a request.
+            let bad = try await Self.call(client, #"{"jsonrpc":"2.0","method":"#)
+            #expect(bad["error"]?["code"] == .int(-32700))
+        }
+        let session = GetworkSession(rpc: DevnetRPC(node: node))
+        #expect(await session.handle(#"{"jsonrpc":"2.0","method":"miner_getWork","params":[]}"#) == nil)
+        #expect(await session.handle(Self.request("chain_getHead")) != nil)
+        session.close()
+        await node.stop()
+    }
 }

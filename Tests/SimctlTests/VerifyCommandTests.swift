@@ -64,4 +64,12 @@ import TestSupport
         #expect(r.status == 2)
         #expect(r.stderr.split(separator: "\n").count == 1)
     }
+
+    /// Zero envelopes verify nothing: exit 2 with one line, never "all valid" (exit 0).
+    @Test func emptyArrayIsUnusable() throws {
+        let r = try Simctl.run(["verify", "-"], stdin: "[]")
+        #expect(r.status == 2)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("at least one envelope"), "\(r.stderr)")
+    }
 }

@@ -56,6 +56,7 @@ public final class SimctlProcess: @unchecked Sendable {
     /// stderr (complete once the process has exited).
     public var stderr: String { lock.lock(); defer { lock.unlock() }; return stderrText }
     public var isRunning: Bool { process.isRunning }
+    public var pid: Int32 { process.processIdentifier }
 
     /// Polls until `ready(lines)` returns a value or `timeout` seconds pass (then nil).
     public func wait<T>(timeout: Double, _ ready: ([String]) -> T?) async -> T? {

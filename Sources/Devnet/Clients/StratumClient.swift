@@ -75,8 +75,7 @@ public final class StratumClient: Sendable {
     public func request(_ method: String, _ params: [JSONValue]) async throws -> RPCReply {
         try await rpc.call { id in
             if method == "mining.subscribe" { state.withLock { $0.subscribeId = id } }
-            let line = JSONValue.object(["id": .int(id), "jsonrpc": "2.0", "method": .string(method), "params": .array(params)]).canonical + "\n"
-            try await outbound.write(ByteBuffer(string: line))
+            try await outbound.write(ByteBuffer(string: StratumWire.request(id: id, method: method, params)))
         }
     }
 
@@ -95,7 +94,7 @@ public final class StratumClient: Sendable {
         }
     }
 
-    static func extranonce1(fromSubscribe result: JSONValue?) -> UInt32? {
+    public static func extranonce1(fromSubscribe result: JSONValue?) -> UInt32? {
         guard case .array(let a)? = result, a.count >= 2, case .string(let en1) = a[1],
               let v = StratumInbound.hexInteger(en1, digits: 8) else { return nil }
         return UInt32(v)
@@ -126,27 +125,49 @@ public final class StratumClient: Sendable {
     // MARK: - Inbound
 
     private func handle(line: ByteBuffer) {
-        guard case .object(let o)? = try? JSONDecoder().decode(JSONValue.self, from: Data(line.readableBytesView)) else { return }
-        if let reply = RPCCorrelator.reply(from: o) {
+        switch Self.parseServerLine(line.readableBytesView) {
+        case .reply(let reply):
             // The extranonce1 is recorded here, before the notify that follows on the same stream.
             if case .int(let id) = reply.id, let en1 = Self.extranonce1(fromSubscribe: reply.result) {
                 state.withLock { if $0.subscribeId == id { $0.extranonce1 = en1 } }
             }
             rpc.deliver(reply)
-            return
+        case .setDifficulty(let t):
+            state.withLock { $0.pendingTShare = t }
+        case .notify(let jobId, let template, let clean):
+            let (en1, t) = state.withLock { ($0.extranonce1, $0.pendingTShare) }
+            jobContinuation.yield(ExternalJob(jobId: jobId, template: template, tShareMicro: t, cleanJobs: clean, extranonce1: en1))
+        case .ignored:
+            break
         }
-        guard case .string(let method)? = o["method"], case .array(let params)? = o["params"] else { return }
+    }
+
+    /// One line from a Stratum server, as a client reads it.
+    public enum ServerLine: Sendable {
+        case reply(RPCReply)
+        /// `mining.set_difficulty`: the threshold of the jobs notified next.
+        case setDifficulty(Int64)
+        case notify(jobId: String, template: HeaderTemplate, clean: Bool)
+        /// Not JSON, not understood, or a notification this client does not use.
+        case ignored
+    }
+
+    /// Parses one server line (without its newline) with the strict parser.
+    public static func parseServerLine(_ bytes: some Collection<UInt8>) -> ServerLine {
+        guard case .object(let o)? = try? StrictJSON.parse(Array(bytes)) else { return .ignored }
+        if let reply = RPCCorrelator.reply(from: o) { return .reply(reply) }
+        guard case .string(let method)? = o["method"], case .array(let params)? = o["params"] else { return .ignored }
         switch method {
         case "mining.set_difficulty":
-            if case .int(let t)? = params.first { state.withLock { $0.pendingTShare = t } }
+            guard case .int(let t)? = params.first else { return .ignored }
+            return .setDifficulty(t)
         case "mining.notify":
             guard params.count >= 3, case .string(let jobId) = params[0], case .bool(let clean) = params[2],
                   let data = try? JSONEncoder().encode(params[1]),
-                  let template = try? HeaderTemplate.decode(json: data) else { return }
-            let (en1, t) = state.withLock { ($0.extranonce1, $0.pendingTShare) }
-            jobContinuation.yield(ExternalJob(jobId: jobId, template: template, tShareMicro: t, cleanJobs: clean, extranonce1: en1))
+                  let template = try? HeaderTemplate.decode(json: data) else { return .ignored }
+            return .notify(jobId: jobId, template: template, clean: clean)
         default:
-            break
+            return .ignored
         }
     }
 

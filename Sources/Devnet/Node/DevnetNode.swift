@@ -28,16 +28,17 @@ public actor DevnetNode: WorkProvider {
     var job: MiningJob?
     var issued: [String: IssuedJob] = [:]
     var issuedOrder: [String] = []
-    var shares: ShareValidator
-    /// Heads replaced within ``NodeOptions/staleGrace`` and when (newest last; a few dozen at most
-    /// even when blocks come every few ms).
-    var replacedHeads: [(hash: [UInt8], replacedAt: ContinuousClock.Instant)] = []
+    /// Share admission, judged on the transports' threads (see ``ShareAdmission``).
+    nonisolated let admission: ShareAdmission
     var seq: UInt64 = 0
     var nextSubscriber: UInt64 = 0
     var jobSubscribers: [UInt64: AsyncStream<MiningJob>.Continuation] = [:]
     var minerSubscribers: [UInt64: AsyncStream<MinerWork>.Continuation] = [:]
     var chainSubscribers: [UInt64: AsyncStream<ChainEvent>.Continuation] = [:]
     var tasks: [Task<Void, Never>] = []
+    /// The proof and deadline tasks of the current head only: a finished task must not stay
+    /// referenced (they once piled up, ~8 KB a block, the node's memory growing with the chain).
+    var headTasks: [Task<Void, Never>] = []
     var started = false
 
     struct IssuedJob {
@@ -58,16 +59,18 @@ public actor DevnetNode: WorkProvider {
         self.clockMs = clockMs
         self.validator = BlockValidator(config: config)
         self.store = try BlockStore(dataDir: dataDir, config: config)
-        let records = try store.allRecords()
+        // Only the recent window: a restart costs the same on a 200,000-block store as on a new one.
+        let records = try store.recentRecords(window: ChainIndex.window(config))
         var byBlock: [[UInt8]: [Nullifier]] = [:]
-        for n in try store.nullifiers(fromHeight: 0) {
+        for n in try store.nullifiers(fromHeight: records.first?.height ?? 0) {
             if let v = try? Nullifier(bytes: n.nullifier) { byBlock[n.blockHash, default: []].append(v) }
         }
         self.index = ChainIndex(config: config, records: records, nullifiers: byBlock)
         // 32 jobs cover the stale grace even while blocks come every few tens of ms (a fresh
         // chain's Θ climb); 2^16 nonces a job bound the duplicate sets to ~100 MB at worst.
-        self.shares = ShareValidator(configuration: .init(jobTTL: options.jobTTL, maxJobs: 32, cleanGrace: options.staleGrace,
-                                                          maxSeenPerJob: 1 << 16))
+        self.admission = ShareAdmission(
+            validator: .init(jobTTL: options.jobTTL, maxJobs: 32, cleanGrace: options.staleGrace, maxSeenPerJob: 1 << 16),
+            head: index.head.hash, staleGrace: options.staleGrace)
         self.runTag = Hex.encode((0..<4).map { _ in UInt8.random(in: 0...255) }, prefix: false)
         metrics.chainHeight.set(Int(index.head.height))
         metrics.theta.set(Int(index.head.nextTheta))
@@ -93,10 +96,13 @@ public actor DevnetNode: WorkProvider {
         })
     }
 
-    /// Stops background work and finishes every subscriber stream.
+    /// Stops background work, finishes every subscriber stream and closes the store (the data
+    /// directory is free for another node at once).
     public func stop() {
-        for t in tasks { t.cancel() }
+        defer { store.close() }
+        for t in tasks + headTasks { t.cancel() }
         tasks = []
+        headTasks = []
         for c in jobSubscribers.values { c.finish() }
         for c in minerSubscribers.values { c.finish() }
         for c in chainSubscribers.values { c.finish() }
@@ -108,8 +114,14 @@ public actor DevnetNode: WorkProvider {
     // MARK: - Chain queries
 
     public var head: BlockRecord { index.head }
-    public func record(hash: [UInt8]) -> BlockRecord? { index.record(hash) }
-    public func record(atHeight h: UInt64) -> BlockRecord? { index.record(atHeight: h) }
+    /// From the in-memory window, else from the store.
+    public func record(hash: [UInt8]) -> BlockRecord? { index.record(hash) ?? (try? store.record(hash: hash)) ?? nil }
+    /// The main chain's record at `h`: from the in-memory window, else from the store.
+    public func record(atHeight h: UInt64) -> BlockRecord? {
+        guard h <= index.head.height else { return nil }
+        if h >= index.lowestHeight { return index.record(atHeight: h) }
+        return (try? store.mainRecord(atHeight: h)) ?? nil
+    }
     public nonisolated func block(hash: [UInt8]) throws -> Block? { try store.block(hash: hash) }
     /// Θ the next block must carry.
     public var expectedTheta: Int64 { index.head.nextTheta }
@@ -161,45 +173,37 @@ public actor DevnetNode: WorkProvider {
             ?? ShareTarget.tShare(thetaMicro: index.head.nextTheta, k: config.sharesPerBlock)
     }
 
-    /// Full share check; the u-draw runs off the actor. A share meeting the job's block target
-    /// seals a block; if that block fails validation the share still counts, as not a block.
-    public nonisolated func submitShare(_ share: ShareSubmission) async -> Result<AcceptedShare, ShareRejection> {
+    /// Full share check on the caller's thread (no actor hop): admission, then the u-draw.
+    /// A share for a head replaced less than ``NodeOptions/staleGrace`` ago counts as a share only.
+    public nonisolated func judgeShare(_ share: ShareSubmission) -> ShareJudgement {
         let start = ContinuousClock.now
         defer { metrics.submitLatency.recordNanoseconds(Int64((ContinuousClock.now - start) / .nanoseconds(1))) }
-        let admitted = await admit(share)
-        let result = admitted.flatMap { a in ShareValidator.check(a.share).map { (accepted: $0, graceOnly: a.graceOnly) } }
+        let result = admission.admit(share, now: start).flatMap { a in
+            ShareValidator.check(a.share).map { (accepted: $0, job: a.share.job, graceOnly: a.graceOnly) }
+        }
         switch result {
         case .failure(let r):
             metrics.shareRejected(r)
-            return .failure(r)
-        case .success(let (accepted, graceOnly)):
+            return .decided(.failure(r))
+        case .success(let (accepted, job, graceOnly)):
             metrics.shareAccepted(share.source)
             if graceOnly {
                 metrics.sharesStaleGrace.increment()
-                return .success(AcceptedShare(h: accepted.h, isBlock: false, blockHash: nil))
+                return .decided(.success(AcceptedShare(h: accepted.h, isBlock: false, blockHash: nil)))
             }
-            guard accepted.isBlock else { return .success(accepted) }
-            switch await seal(jobId: share.jobId, nonce: share.nonce, source: share.source) {
-            case .success(let r): return .success(AcceptedShare(h: accepted.h, isBlock: true, blockHash: r.hash))
-            case .failure: return .success(AcceptedShare(h: accepted.h, isBlock: false, blockHash: nil))
-            }
+            guard accepted.isBlock else { return .decided(.success(accepted)) }
+            return .block(PendingBlock(job: job, share: share, accepted: accepted))
         }
     }
 
-    /// Job and duplicate checks. A job for another parent can no longer extend the head; one for
-    /// a head replaced less than ``NodeOptions/staleGrace`` ago is still admitted, as a share only.
-    func admit(_ share: ShareSubmission) -> Result<(share: ShareValidator.AdmittedShare, graceOnly: Bool), ShareRejection> {
-        guard let issuedJob = issued[share.jobId] else { return .failure(.staleJob) }
-        let now = ContinuousClock.now
-        var graceOnly = false
-        if issuedJob.job.template.parentHash != index.head.hash {
-            guard let p = replacedHeads.last(where: { $0.hash == issuedJob.job.template.parentHash }),
-                  now - p.replacedAt < options.staleGrace else {
-                return .failure(.staleJob)
-            }
-            graceOnly = true
+    /// Seals the block of a share that met its job's block target; if that block fails
+    /// validation the share still counts, as not a block.
+    public func sealBlock(_ block: PendingBlock) -> AcceptedShare {
+        let a = block.accepted
+        switch seal(jobId: block.share.jobId, nonce: block.share.nonce, source: block.share.source) {
+        case .success(let r): return AcceptedShare(h: a.h, isBlock: true, blockHash: r.hash)
+        case .failure: return AcceptedShare(h: a.h, isBlock: false, blockHash: nil)
         }
-        return shares.admit(share, now: now).map { ($0, graceOnly) }
     }
 
     /// Builds the block of a job and a nonce and accepts it.
@@ -237,12 +241,7 @@ public actor DevnetNode: WorkProvider {
         }
         let oldHead = index.head.hash
         index.add(validated.record, nullifiers: validated.proofs.map(\.nullifier))
-        if becomesHead {
-            let now = ContinuousClock.now
-            replacedHeads.removeAll { now - $0.replacedAt >= options.staleGrace }
-            replacedHeads.append((oldHead, now))
-            if replacedHeads.count > 256 { replacedHeads.removeFirst(replacedHeads.count - 256) }
-        }
+        if becomesHead { admission.headMoved(from: oldHead, to: validated.record.hash, now: .now) }
         if sealedHere { metrics.blocksSealed.increment() }
         metrics.blockAccepted(source)
         for p in validated.proofs { metrics.proofSelected(p.type) }
@@ -290,8 +289,10 @@ public actor DevnetNode: WorkProvider {
         }
         pendingProviders = providers.count
         let config = self.config
+        // The previous head's tasks are not cancelled (their results are ignored) — only released.
+        headTasks = []
         for p in providers {
-            tasks.append(Task.detached { [weak self] in
+            headTasks.append(Task.detached { [weak self] in
                 let envelopes: [ProofEnvelope]
                 do { envelopes = try await p.proofs(parent: head, config: config) } catch {
                     self?.logger.warning("proof provider failed", metadata: ["type": "\(p.type.wireId)", "error": "\(error)"])
@@ -301,11 +302,10 @@ public actor DevnetNode: WorkProvider {
             })
         }
         let deadline = options.proofDeadline
-        tasks.append(Task { [weak self] in
+        headTasks.append(Task { [weak self] in
             try? await Task.sleep(for: deadline)
             await self?.proofDeadlinePassed(parentHash: head.hash)
         })
-        tasks.removeAll { $0.isCancelled }
     }
 
     func providerFinished(_ envelopes: [ProofEnvelope], parentHash: [UInt8]) {
@@ -359,7 +359,7 @@ public actor DevnetNode: WorkProvider {
         issued[newJob.jobId] = IssuedJob(job: newJob, proofs: chosen)
         issuedOrder.append(newJob.jobId)
         if issuedOrder.count > 32 { issued[issuedOrder.removeFirst()] = nil }
-        shares.add(newJob, now: .now)
+        admission.add(newJob, now: .now)
         for c in jobSubscribers.values { c.yield(newJob) }
         for c in minerSubscribers.values { c.yield(.job(newJob)) }
     }

@@ -16,13 +16,15 @@ public enum DevnetHTTPServer {
         let router = Router(context: Context.self)
         router.post("/rpc") { request, _ -> Response in
             var request = request
-            let reply: JSONValue
+            let reply: JSONValue?
             do {
                 let body = try await request.collectBody(upTo: 1 << 20)
                 reply = await rpc.handle(Data(buffer: body))
             } catch {
                 reply = RPCResponse.error(.null, .invalidRequest("request body too large or unreadable"))
             }
+            // A notification has no reply: 204 and an empty body.
+            guard let reply else { return Response(status: .noContent) }
             return json(reply)
         }
         router.get("/openrpc") { _, _ -> Response in json(OpenRPC.document) }
@@ -38,12 +40,12 @@ public enum DevnetHTTPServer {
                     for await text in session.pushes { try await outbound.write(.text(text)) }
                 }
                 for try await message in inbound.messages(maxSize: 64 * 1024) {
-                    let reply: String
+                    let reply: String?
                     switch message {
                     case .text(let s): reply = await session.handle(s)
                     case .binary(let b): reply = await session.handle(String(buffer: b))
                     }
-                    try await outbound.write(.text(reply))
+                    if let reply { try await outbound.write(.text(reply)) }
                 }
                 session.close()
                 group.cancelAll()

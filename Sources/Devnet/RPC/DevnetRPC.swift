@@ -16,11 +16,16 @@ public struct DevnetRPC: Sendable {
                                  "miner_getWork", "miner_submitShare", "miner_submitBlock"]
 
     /// Parses and answers one request document (HTTP).
-    public func handle(_ data: Data) async -> JSONValue {
+    /// The reply to one request document; `nil` for a notification (no reply, JSON-RPC 2.0
+    /// §4.1). A document that does not parse is answered even without an id: the client
+    /// cannot have meant a notification it could not write.
+    public func handle(_ data: Data) async -> JSONValue? {
         switch RPCRequest.parse(data) {
         case .failure(let e): return RPCResponse.error(e.id, e.error)
         case .success(let req):
-            switch await call(req, session: nil) {
+            let result = await call(req, session: nil)
+            if req.isNotification { return nil }
+            switch result {
             case .success(let r): return RPCResponse.result(req.id, r)
             case .failure(let e): return RPCResponse.error(req.id, e)
             }

@@ -55,13 +55,15 @@ public final class GetworkSession: Sendable {
         rpc.node.metrics.sessions.decrement()
     }
 
-    /// Answers one text frame with one reply (always a JSON-RPC response).
-    public func handle(_ text: String) async -> String {
+    /// Answers one text frame with one JSON-RPC response, or nothing for a notification.
+    public func handle(_ text: String) async -> String? {
         let reply: JSONValue
         switch RPCRequest.parse(Data(text.utf8)) {
         case .failure(let e): reply = RPCResponse.error(e.id, e.error)
         case .success(let req):
-            switch await call(req) {
+            let result = await call(req)
+            if req.isNotification { return nil }
+            switch result {
             case .success(let r): reply = RPCResponse.result(req.id, r)
             case .failure(let e): reply = RPCResponse.error(req.id, e)
             }

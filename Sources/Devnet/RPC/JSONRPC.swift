@@ -40,6 +40,9 @@ public struct RPCRequest: Sendable {
     public var id: JSONValue
     public var method: String
     public var params: [JSONValue]
+    /// No `id` member: a JSON-RPC notification, which the server runs but never answers
+    /// (JSON-RPC 2.0 §4.1). `"id": null` is a request (answered with `null`).
+    public var isNotification = false
 
     /// Parses a request document. Errors carry the id when one could be read.
     public static func parse(_ data: Data) -> Result<RPCRequest, RPCParseFailure> {
@@ -66,7 +69,7 @@ public struct RPCRequest: Sendable {
         case .object(let p)? where p.isEmpty: params = []
         default: return .failure(RPCParseFailure(id, .invalidParams("params must be an array")))
         }
-        return .success(RPCRequest(id: id, method: method, params: params))
+        return .success(RPCRequest(id: id, method: method, params: params, isNotification: o["id"] == nil))
     }
 }
 

@@ -11,6 +11,10 @@ public enum BlockStoreError: Error, CustomStringConvertible {
     case legacyChain(dataDir: String, stored: String, expected: String)
     /// A stored row could not be read back (a corrupted or foreign database).
     case corrupt(String)
+    /// Another node (process `pid`) has the data directory open.
+    case locked(dataDir: String, pid: String)
+    /// The data directory itself cannot be used.
+    case io(String)
 
     public var description: String {
         switch self {
@@ -19,6 +23,9 @@ public enum BlockStoreError: Error, CustomStringConvertible {
         case .legacyChain(let d, let s, let e):
             return "data-dir \(d) holds a chain from before chain documents (\(s)), not the chain with document root \(e); use another --data-dir"
         case .corrupt(let m): return "the block store is corrupt: \(m)"
+        case .locked(let d, let pid):
+            return "data-dir \(d) is in use by another node (pid \(pid)); stop that node or use another --data-dir"
+        case .io(let m): return m
         }
     }
 }
@@ -30,10 +37,12 @@ public final class BlockStore: Sendable {
     public let path: String
     let pool: DatabasePool
     let config: ChainConfig
+    private let lock: DataDirLock
 
     /// Opens (creating if needed) `dataDir/chain.sqlite` for `config`'s chain and stores genesis.
     public init(dataDir: String, config: ChainConfig) throws {
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        lock = try DataDirLock(dataDir: dataDir)
         path = (dataDir as NSString).appendingPathComponent("chain.sqlite")
         self.config = config
         var c = Configuration()
@@ -87,7 +96,35 @@ public final class BlockStore: Sendable {
                 CREATE INDEX nullifiers_height ON nullifiers(height);
                 """)
         }
+        // The main chain by height, so a node answers any height from SQLite without holding
+        // the chain in memory. Existing stores are filled by walking back from their head once.
+        m.registerMigration("v2-mainchain") { db in
+            try db.execute(sql: "CREATE TABLE mainchain (height INTEGER PRIMARY KEY, hash BLOB NOT NULL)")
+            if let s = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'head'"),
+               let head = try? Hex.decode(s, bytes: 32) {
+                try Self.updateMainChain(to: head, db: db)
+            }
+        }
         return m
+    }
+
+    /// Points `mainchain` at the branch ending at `tip`: drops heights above it and rewrites
+    /// heights until the branch meets the stored main chain (one row for a block on the head).
+    static func updateMainChain(to tip: [UInt8], db: Database) throws {
+        guard var height = try Int64.fetchOne(db, sql: "SELECT height FROM blocks WHERE hash = ?", arguments: [Data(tip)]) else {
+            throw BlockStoreError.corrupt("head \(Hex.encode(tip)) is not stored")
+        }
+        try db.execute(sql: "DELETE FROM mainchain WHERE height > ?", arguments: [height])
+        var hash = Data(tip)
+        while true {
+            if let stored = try Data.fetchOne(db, sql: "SELECT hash FROM mainchain WHERE height = ?", arguments: [height]),
+               stored == hash { return }
+            try db.execute(sql: "INSERT OR REPLACE INTO mainchain(height, hash) VALUES (?, ?)", arguments: [height, hash])
+            guard height > 0,
+                  let parent = try Data.fetchOne(db, sql: "SELECT parentHash FROM blocks WHERE hash = ?", arguments: [hash]) else { return }
+            hash = parent
+            height -= 1
+        }
     }
 
     /// Writes `block` with its proofs and nullifiers, and moves the head to it when `makeHead`,
@@ -99,6 +136,13 @@ public final class BlockStore: Sendable {
         }
     }
 
+    /// Closes the database and gives the data directory up, so another store (or node) can open
+    /// it at once; later writes fail. Idempotent.
+    public func close() {
+        try? pool.close()
+        lock.release()
+    }
+
     /// Moves the head (after a reorg to a stored block).
     public func setHead(_ hash: [UInt8]) throws {
         try pool.write { db in try Self.setHead(hash, db: db) }
@@ -106,6 +150,7 @@ public final class BlockStore: Sendable {
 
     static func setHead(_ hash: [UInt8], db: Database) throws {
         try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('head', ?)", arguments: [Hex.encode(hash)])
+        try updateMainChain(to: hash, db: db)
     }
 
     func insert(_ v: ValidatedBlock, db: Database) throws {
@@ -139,7 +184,33 @@ public final class BlockStore: Sendable {
         }
     }
 
-    /// Every block record (for the in-memory index), in height order.
+    /// The records of the last `window` heights below the highest stored block (what the node's
+    /// in-memory index holds), in height order.
+    public func recentRecords(window: UInt64) throws -> [BlockRecord] {
+        try pool.read { db in
+            let top = try Int64.fetchOne(db, sql: "SELECT MAX(height) FROM blocks") ?? 0
+            let from = max(0, top - Int64(min(window, UInt64(Int64.max))))
+            return try Row.fetchAll(db, sql: "SELECT * FROM blocks WHERE height >= ? ORDER BY height, hash",
+                                    arguments: [from]).map(record)
+        }
+    }
+
+    /// The record of the block with `hash`.
+    public func record(hash: [UInt8]) throws -> BlockRecord? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM blocks WHERE hash = ?", arguments: [Data(hash)]).map(record)
+        }
+    }
+
+    /// The stored main chain's record at `height`.
+    public func mainRecord(atHeight height: UInt64) throws -> BlockRecord? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT b.* FROM mainchain m JOIN blocks b ON b.hash = m.hash WHERE m.height = ?",
+                             arguments: [Int64(height)]).map(record)
+        }
+    }
+
+    /// Every block record, in height order (tools and tests; the node reads ``recentRecords(window:)``).
     public func allRecords() throws -> [BlockRecord] {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM blocks ORDER BY height, hash").map(record)

@@ -24,8 +24,10 @@ public enum StratumInbound: Sendable, Equatable {
     /// Parses one line (without its newline). Never throws: every defect maps to an error reply
     /// (−32700 not JSON, −32600 not a request object, −32601 unknown method, −32602 bad params).
     public static func parse(_ line: some Collection<UInt8>) -> StratumInbound {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(line)) else {
-            return .invalid(id: .null, code: StratumErrorCode.parseError, message: "parse error: expected one JSON object per line")
+        let value: JSONValue
+        do { value = try StrictJSON.parse(Array(line)) } catch {
+            return .invalid(id: .null, code: StratumErrorCode.parseError,
+                            message: "parse error: expected one JSON object per line (\(error.message) at byte \(error.offset))")
         }
         guard case .object(let o) = value else {
             return .invalid(id: .null, code: StratumErrorCode.invalidRequest, message: "invalid request: expected a JSON object")
@@ -103,13 +105,35 @@ public enum StratumInbound: Sendable, Equatable {
 
 /// Outbound lines (each ends with `\n`).
 public enum StratumWire {
+    // Replies are written field by field in canonical order (`error`, `id`, `jsonrpc`, `result`):
+    // the same bytes `JSONValue.canonical` gives, without building and sorting a dictionary for
+    // every share.
     public static func result(id: JSONValue, _ result: JSONValue) -> String {
-        JSONValue.object(["id": id, "jsonrpc": "2.0", "result": result, "error": .null]).canonical + "\n"
+        var out = "{\"error\":null,\"id\":"
+        id.write(to: &out)
+        out += ",\"jsonrpc\":\"2.0\",\"result\":"
+        result.write(to: &out)
+        out += "}\n"
+        return out
     }
 
     public static func error(id: JSONValue, code: Int, message: String) -> String {
-        let err = JSONValue.object(["code": .int(Int64(code)), "message": .string(message)])
-        return JSONValue.object(["id": id, "jsonrpc": "2.0", "result": .null, "error": err]).canonical + "\n"
+        var out = "{\"error\":{\"code\":\(code),\"message\":"
+        JSONValue.writeString(message, to: &out)
+        out += "},\"id\":"
+        id.write(to: &out)
+        out += ",\"jsonrpc\":\"2.0\",\"result\":null}\n"
+        return out
+    }
+
+    /// A client's request line, canonical like every other line.
+    public static func request(id: Int64, method: String, _ params: [JSONValue]) -> String {
+        var out = "{\"id\":\(id),\"jsonrpc\":\"2.0\",\"method\":"
+        JSONValue.writeString(method, to: &out)
+        out += ",\"params\":"
+        JSONValue.array(params).write(to: &out)
+        out += "}\n"
+        return out
     }
 
     public static func notification(_ method: String, _ params: [JSONValue]) -> String {

@@ -7,10 +7,13 @@ import Synchronization
 /// The Stratum server of spec §9 on SwiftNIO: TCP, one JSON-RPC 2.0 message per line (at most
 /// ``Configuration/maxLineLength`` bytes), work from any ``WorkProvider``.
 ///
-/// Each connection runs a ``StratumSession`` (the protocol decisions) and carries out its actions;
-/// errors are caught per connection, so a bad client never takes the server down. Lines are read
-/// one at a time (a submit is answered before the next line is read), which keeps NIO's
-/// backpressure: a client that floods only fills its own socket buffer.
+/// Each connection is a ``StratumConnectionHandler`` on its event loop: it runs a
+/// ``StratumSession`` (the protocol decisions) and carries out its actions. A share is judged
+/// right there (``WorkProvider/judgeShare(_:)``: a lock and a hash, no task, no thread hop), so a
+/// reply costs one read and one write; only a block leaves the event loop to be sealed, and the
+/// connection's later lines wait for it. Reads stop while a connection's replies are not being
+/// drained, so a client that floods without reading only fills its own socket buffer. Errors are
+/// caught per connection: a bad client never takes the server down.
 ///
 ///     let server = try await StratumServer.bind(provider: node, configuration: .init(port: 0))
 ///     print(server.localPort)
@@ -37,189 +40,106 @@ public final class StratumServer: Sendable {
         }
     }
 
-    typealias Connection = NIOAsyncChannel<LineFrame, ByteBuffer>
-
-    public let configuration: Configuration
-    public let metrics: StratumMetrics
-    private let provider: any WorkProvider
-    private let logger: Logger
-    private let listener: NIOAsyncChannel<Connection, Never>
-    private let jobs = JobBroadcaster()
-    private let extranonces = ExtranonceAllocator()
-    private let globalBucket: Mutex<TokenBucket>
-    private let bans = Mutex<[String: ContinuousClock.Instant]>([:])
+    public var configuration: Configuration { core.configuration }
+    public var metrics: StratumMetrics { core.metrics }
+    private let core: StratumServerCore
+    private let listener: any Channel
 
     /// The bound address (with the real port when `port` was 0).
     public let localAddress: SocketAddress
     public var localPort: Int { localAddress.port ?? configuration.port }
 
-    private init(configuration: Configuration, provider: any WorkProvider, metrics: StratumMetrics,
-                 logger: Logger, listener: NIOAsyncChannel<Connection, Never>) {
-        self.configuration = configuration
-        self.provider = provider
-        self.metrics = metrics
-        self.logger = logger
+    private init(core: StratumServerCore, listener: any Channel) {
+        self.core = core
         self.listener = listener
-        self.localAddress = listener.channel.localAddress!
-        self.globalBucket = Mutex(TokenBucket(capacity: configuration.globalSubmitCapacity,
-                                              refillPerSecond: configuration.globalSubmitRefillPerSecond))
+        self.localAddress = listener.localAddress!
     }
 
     /// Binds the listening socket (so the port is known before serving).
     public static func bind(provider: any WorkProvider, configuration: Configuration = .init(),
                             metrics: StratumMetrics, logger: Logger = Logger(label: "animica.stratum"),
                             eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> StratumServer {
+        let core = StratumServerCore(configuration: configuration, provider: provider, metrics: metrics, logger: logger)
         let maxLine = configuration.maxLineLength
         let listener = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 1024)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .bind(host: configuration.host, port: configuration.port) { channel in
+            .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLineLength: maxLine)))
-                    return try Connection(wrappingChannelSynchronously: channel)
+                    try channel.pipeline.syncOperations.addHandler(StratumConnectionHandler(core: core))
                 }
             }
-        return StratumServer(configuration: configuration, provider: provider, metrics: metrics, logger: logger, listener: listener)
+            .bind(host: configuration.host, port: configuration.port).get()
+        return StratumServer(core: core, listener: listener)
     }
 
-    /// Serves until the calling task is cancelled (or the listener fails).
+    /// Serves until the calling task is cancelled (or the listener fails); then closes the
+    /// listener and every connection.
     public func run() async throws {
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { await self.forwardJobs() }
-            group.addTask { await self.sampleHashrate() }
-            try await listener.executeThenClose { inbound in
-                for try await connection in inbound {
-                    group.addTask { await self.serve(connection) }
-                }
+        let listener = self.listener
+        let core = self.core
+        try await withTaskCancellationHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { await core.forwardJobs() }
+                group.addTask { await core.sampleHashrate() }
+                try await listener.closeFuture.get()
+                group.cancelAll()
             }
-            group.cancelAll()
+        } onCancel: {
+            listener.close(promise: nil)
         }
+        core.closeConnections()
+    }
+}
+
+/// What every connection of one server shares: configuration, provider, metrics, the job fan-out,
+/// extranonce allocation, the global submit bucket, bans and the live connections.
+final class StratumServerCore: Sendable {
+    let configuration: StratumServer.Configuration
+    let provider: any WorkProvider
+    let metrics: StratumMetrics
+    let logger: Logger
+    let jobs = JobBroadcaster()
+    let extranonces = ExtranonceAllocator()
+    private let globalBucket: Mutex<TokenBucket>
+    private let bans = Mutex<[String: ContinuousClock.Instant]>([:])
+    private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    init(configuration: StratumServer.Configuration, provider: any WorkProvider, metrics: StratumMetrics, logger: Logger) {
+        self.configuration = configuration
+        self.provider = provider
+        self.metrics = metrics
+        self.logger = logger
+        self.globalBucket = Mutex(TokenBucket(capacity: configuration.globalSubmitCapacity,
+                                              refillPerSecond: configuration.globalSubmitRefillPerSecond))
     }
 
-    // MARK: - Jobs
-
-    private func forwardJobs() async {
+    func forwardJobs() async {
         for await job in await provider.jobUpdates() {
             jobs.publish(job)
         }
     }
 
-    private func sampleHashrate() async {
+    func sampleHashrate() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: configuration.hashrateSampleInterval)
             metrics.sampleHashrate(now: .now)
         }
     }
 
-    // MARK: - Connections
+    func takeSubmitToken() -> Bool { globalBucket.withLock { $0.take(now: .now) } }
 
-    private struct Closing: Error {}
+    func opened(_ channel: any Channel) { connections.withLock { $0[ObjectIdentifier(channel)] = channel } }
+    func closed(_ channel: any Channel) { _ = connections.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) } }
 
-    private func serve(_ connection: Connection) async {
-        let address = connection.channel.remoteAddress?.ipAddress ?? "?"
-        if let until = bannedUntil(address) {
-            _ = until
-            try? await connection.executeThenClose { _, outbound in
-                try await outbound.write(ByteBuffer(string: StratumWire.error(id: .null, code: ShareRejection.rateLimited.rawValue, message: "banned")))
-            }
-            return
-        }
-        guard let extranonce1 = extranonces.allocate() else {
-            try? await connection.executeThenClose { _, _ in }
-            return
-        }
-        metrics.sessionOpened()
-        defer {
-            extranonces.release(extranonce1)
-            metrics.sessionClosed()
-        }
-        let session = LockedSession(StratumSession(extranonce1: extranonce1, configuration: configuration.session))
-        do {
-            try await connection.executeThenClose { inbound, outbound in
-                let (updates, subscription) = jobs.subscribe()
-                defer { jobs.unsubscribe(subscription) }
-                try await withThrowingDiscardingTaskGroup { group in
-                    group.addTask {
-                        for await job in updates {
-                            let actions = session.withLock { $0.newJob(job, now: .now) }
-                            try await self.perform(actions, session: session, outbound: outbound, address: address)
-                        }
-                    }
-                    // Vardiff hears about silence from the clock, not from shares.
-                    group.addTask {
-                        while !Task.isCancelled {
-                            try await Task.sleep(for: .seconds(1))
-                            let actions = session.withLock { $0.tick(now: .now) }
-                            if !actions.isEmpty { try await self.perform(actions, session: session, outbound: outbound, address: address) }
-                        }
-                    }
-                    for try await frame in inbound {
-                        let now = ContinuousClock.now
-                        let message: StratumInbound
-                        switch frame {
-                        case .oversized:
-                            message = .invalid(id: .null, code: StratumErrorCode.invalidRequest,
-                                               message: "invalid request: line longer than \(configuration.maxLineLength) bytes")
-                        case .line(let buffer):
-                            if buffer.readableBytes == 0 { continue }
-                            message = StratumInbound.parse(buffer.readableBytesView)
-                        }
-                        let actions = session.withLock { $0.receive(message, now: now) }
-                        try await perform(actions, session: session, outbound: outbound, address: address, started: now)
-                    }
-                    group.cancelAll()
-                }
-            }
-        } catch is Closing {
-            logger.debug("stratum session closed by policy", metadata: ["peer": "\(address)"])
-        } catch {
-            logger.debug("stratum session ended", metadata: ["peer": "\(address)", "error": "\(error)"])
-        }
+    func closeConnections() {
+        let all = connections.withLock { c in defer { c.removeAll() }; return Array(c.values) }
+        for c in all { c.close(promise: nil) }
     }
 
-    /// Carries out a session's actions in order; submits feed their verdict back into the session.
-    private func perform(_ initial: [StratumSession.Action], session: LockedSession,
-                         outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, address: String,
-                         started: ContinuousClock.Instant? = nil) async throws {
-        var actions = initial[...]
-        var out = ""
-        var submitted = false
-        var close = false
-        while let action = actions.popFirst() {
-            switch action {
-            case .reply(let id, let result):
-                out += StratumWire.result(id: id, result)
-            case .replyError(let id, let code, let message):
-                out += StratumWire.error(id: id, code: code, message: message)
-                if let r = ShareRejection(rawValue: code), r == .rateLimited || r == .unauthorized || r == .notSubscribed {
-                    metrics.rejected(r)
-                }
-            case .submit(let id, let share):
-                submitted = true
-                let allowed = globalBucket.withLock { $0.take(now: .now) }
-                let result = allowed ? await provider.submitShare(share) : .failure(.rateLimited)
-                // The provider counts its verdicts; a global-bucket refusal is counted with the
-                // 26 reply below.
-                if case .success = result { metrics.accepted() }
-                actions.append(contentsOf: session.withLock { $0.shareResult(id: id, result, now: .now) })
-            case .setDifficulty(let t):
-                out += StratumWire.setDifficulty(t)
-            case .notify(let job):
-                out += jobs.notifyLine(for: job)
-            case .renotify(let job, let wireId):
-                out += StratumWire.notify(job, jobId: wireId, clean: false)
-            case .close(let until):
-                if let until { ban(address, until: until) }
-                close = true
-            }
-        }
-        if !out.isEmpty { try await outbound.write(ByteBuffer(string: out)) }
-        if submitted, let started { metrics.submitLatency(.now - started) }
-        if close { throw Closing() }
-    }
-
-    private func bannedUntil(_ address: String) -> ContinuousClock.Instant? {
+    func bannedUntil(_ address: String) -> ContinuousClock.Instant? {
         bans.withLock { b in
             guard let until = b[address] else { return nil }
             if until <= .now { b[address] = nil; return nil }
@@ -227,7 +147,7 @@ public final class StratumServer: Sendable {
         }
     }
 
-    private func ban(_ address: String, until: ContinuousClock.Instant) {
+    func ban(_ address: String, until: ContinuousClock.Instant) {
         logger.notice("stratum peer banned", metadata: ["peer": "\(address)"])
         bans.withLock { b in
             let now = ContinuousClock.now
@@ -237,11 +157,220 @@ public final class StratumServer: Sendable {
     }
 }
 
-/// A session shared by a connection's reader and its job forwarder.
-final class LockedSession: Sendable {
-    private let state: Mutex<StratumSession>
-    init(_ s: StratumSession) { state = Mutex(s) }
-    func withLock<R>(_ body: (inout StratumSession) -> R) -> R { state.withLock { body(&$0) } }
+/// One Stratum connection on its event loop (see ``StratumServer``).
+final class StratumConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = LineFrame
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let core: StratumServerCore
+    private var context: ChannelHandlerContext?
+    private var session: StratumSession?
+    private var extranonce1: UInt32?
+    private var address = "?"
+    private var subscription: Int?
+    private var ticker: RepeatedTask?
+    /// A block is being sealed: later lines wait in `backlog`, reads pause.
+    private var sealing = false
+    private var backlog = CircularBuffer<LineFrame>()
+    private var readPending = false
+    private var closing = false
+    private var out = ""
+
+    init(core: StratumServerCore) { self.core = core }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func channelActive(context: ChannelHandlerContext) {
+        address = context.remoteAddress?.ipAddress ?? "?"
+        if core.bannedUntil(address) != nil {
+            closing = true
+            let line = StratumWire.error(id: .null, code: ShareRejection.rateLimited.rawValue, message: "banned")
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: line))).whenComplete { _ in
+                context.close(promise: nil)
+            }
+            return
+        }
+        guard let en1 = core.extranonces.allocate() else {
+            closing = true
+            context.close(promise: nil)
+            return
+        }
+        extranonce1 = en1
+        session = StratumSession(extranonce1: en1, configuration: core.configuration.session)
+        core.metrics.sessionOpened()
+        core.opened(context.channel)
+        let loop = context.eventLoop
+        let me = NIOLoopBound(self, eventLoop: loop)
+        let (id, current) = core.jobs.subscribe { job in
+            loop.execute { me.value.newJob(job) }
+        }
+        subscription = id
+        if let current { newJob(current) }
+        // Vardiff hears about silence from the clock, not from shares.
+        ticker = loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in me.value.tick() }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closing = true
+        if let en1 = extranonce1 {
+            extranonce1 = nil
+            core.extranonces.release(en1)
+            core.metrics.sessionClosed()
+            core.closed(context.channel)
+        }
+        if let id = subscription { core.jobs.unsubscribe(id); subscription = nil }
+        ticker?.cancel()
+        ticker = nil
+        backlog.removeAll()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        guard !closing else { return }
+        if sealing { backlog.append(frame); return }
+        handle(frame)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flush()
+        context.fireChannelReadComplete()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        core.logger.debug("stratum session ended", metadata: ["peer": "\(address)", "error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    /// Backpressure: no reads while a block is sealed or while replies are not being drained.
+    func read(context: ChannelHandlerContext) {
+        if sealing || !context.channel.isWritable { readPending = true } else { context.read() }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        resumeReading()
+        context.fireChannelWritabilityChanged()
+    }
+
+    // MARK: - Session events
+
+    private func handle(_ frame: LineFrame) {
+        guard session != nil else { return }
+        let now = ContinuousClock.now
+        let message: StratumInbound
+        switch frame {
+        case .oversized:
+            message = .invalid(id: .null, code: StratumErrorCode.invalidRequest,
+                               message: "invalid request: line longer than \(core.configuration.maxLineLength) bytes")
+        case .line(let buffer):
+            if buffer.readableBytes == 0 { return }
+            message = StratumInbound.parse(buffer.readableBytesView)
+        }
+        perform(session!.receive(message, now: now)[...], started: now)
+    }
+
+    private func newJob(_ job: MiningJob) {
+        guard !closing, session != nil else { return }
+        perform(session!.newJob(job, now: .now)[...], started: nil)
+        flush()
+    }
+
+    private func tick() {
+        guard !closing, session != nil else { return }
+        let actions = session!.tick(now: .now)
+        guard !actions.isEmpty else { return }
+        perform(actions[...], started: nil)
+        flush()
+    }
+
+    /// Carries out a session's actions in order; a submit's verdict feeds back into the session.
+    private func perform(_ initial: ArraySlice<StratumSession.Action>, started: ContinuousClock.Instant?) {
+        var actions = initial
+        var submitted = false
+        while let action = actions.popFirst(), !closing {
+            switch action {
+            case .reply(let id, let result):
+                out += StratumWire.result(id: id, result)
+            case .replyError(let id, let code, let message):
+                out += StratumWire.error(id: id, code: code, message: message)
+                if let r = ShareRejection(rawValue: code), r == .rateLimited || r == .unauthorized || r == .notSubscribed {
+                    core.metrics.rejected(r)
+                }
+            case .submit(let id, let share):
+                submitted = true
+                guard core.takeSubmitToken() else {
+                    // The provider never saw it: counted with the 26 reply.
+                    actions.append(contentsOf: session!.shareResult(id: id, .failure(.rateLimited), now: .now))
+                    continue
+                }
+                switch core.provider.judgeShare(share) {
+                case .decided(let result):
+                    if case .success = result { core.metrics.accepted() }
+                    actions.append(contentsOf: session!.shareResult(id: id, result, now: .now))
+                case .block(let block):
+                    seal(block, id: id, then: Array(actions), started: started)
+                    return
+                }
+            case .setDifficulty(let t):
+                out += StratumWire.setDifficulty(t)
+            case .notify(let job):
+                out += core.jobs.notifyLine(for: job)
+            case .renotify(let job, let wireId):
+                out += StratumWire.notify(job, jobId: wireId, clean: false)
+            case .close(let until):
+                if let until { core.ban(address, until: until) }
+                close()
+            }
+        }
+        if submitted, let started { core.metrics.submitLatency(.now - started) }
+    }
+
+    /// Leaves the event loop to seal a block; the connection's later lines wait for the verdict.
+    private func seal(_ block: PendingBlock, id: JSONValue, then rest: [StratumSession.Action], started: ContinuousClock.Instant?) {
+        guard let loop = context?.eventLoop else { return }
+        sealing = true
+        flush()
+        let me = NIOLoopBound(self, eventLoop: loop)
+        let provider = core.provider
+        Task {
+            let accepted = await provider.sealBlock(block)
+            loop.execute { me.value.sealed(accepted, id: id, then: rest, started: started) }
+        }
+    }
+
+    private func sealed(_ accepted: AcceptedShare, id: JSONValue, then rest: [StratumSession.Action], started: ContinuousClock.Instant?) {
+        sealing = false
+        guard !closing, session != nil else { return }
+        core.metrics.accepted()
+        perform((rest + session!.shareResult(id: id, .success(accepted), now: .now))[...], started: nil)
+        if let started { core.metrics.submitLatency(.now - started) }
+        while !sealing, !closing, let frame = backlog.popFirst() { handle(frame) }
+        flush()
+        resumeReading()
+    }
+
+    private func resumeReading() {
+        guard readPending, !sealing, let context, context.channel.isWritable else { return }
+        readPending = false
+        context.read()
+    }
+
+    private func flush() {
+        guard let context, !out.isEmpty else { return }
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: out)), promise: nil)
+        out = ""
+    }
+
+    private func close() {
+        guard !closing else { return }
+        flush()
+        closing = true
+        core.logger.debug("stratum session closed by policy", metadata: ["peer": "\(address)"])
+        context?.close(promise: nil)
+    }
 }
 
 /// Hands out distinct 4-byte extranonce1 values to live sessions (0 is kept for solo mining).
@@ -264,11 +393,13 @@ final class ExtranonceAllocator: Sendable {
 }
 
 /// Fans the provider's jobs out to every connection and caches the current `mining.notify` line
-/// (the same bytes for every session).
+/// (the same bytes for every session). Subscribers are callbacks (each hops to its connection's
+/// event loop), so a job reaches every session without a task per connection.
 final class JobBroadcaster: Sendable {
+    typealias Deliver = @Sendable (MiningJob) -> Void
     private struct State {
         var current: (job: MiningJob, line: String)?
-        var subscribers: [Int: AsyncStream<MiningJob>.Continuation] = [:]
+        var subscribers: [Int: Deliver] = [:]
         var nextId = 0
     }
     private let state = Mutex(State())
@@ -279,25 +410,20 @@ final class JobBroadcaster: Sendable {
             s.current = (job, line)
             return Array(s.subscribers.values)
         }
-        for c in subs { c.yield(job) }
+        for deliver in subs { deliver(job) }
     }
 
-    func subscribe() -> (AsyncStream<MiningJob>, Int) {
-        let (stream, continuation) = AsyncStream<MiningJob>.makeStream(bufferingPolicy: .bufferingNewest(4))
-        let id = state.withLock { s in
+    /// Registers `deliver` for every later job; returns its id and the current job.
+    func subscribe(_ deliver: @escaping Deliver) -> (id: Int, current: MiningJob?) {
+        state.withLock { s in
             let id = s.nextId
             s.nextId += 1
-            s.subscribers[id] = continuation
-            if let c = s.current { continuation.yield(c.job) }
-            return id
+            s.subscribers[id] = deliver
+            return (id, s.current?.job)
         }
-        return (stream, id)
     }
 
-    func unsubscribe(_ id: Int) {
-        let c = state.withLock { $0.subscribers.removeValue(forKey: id) }
-        c?.finish()
-    }
+    func unsubscribe(_ id: Int) { _ = state.withLock { $0.subscribers.removeValue(forKey: id) } }
 
     func notifyLine(for job: MiningJob) -> String {
         if let c = state.withLock({ $0.current }), c.job.jobId == job.jobId { return c.line }

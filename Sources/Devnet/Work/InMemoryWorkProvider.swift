@@ -1,30 +1,31 @@
 import MiningCore
+import Synchronization
 
 /// A real ``WorkProvider`` without a chain: jobs are pushed in by the owner, shares are fully
 /// validated by a ``ShareValidator``, and shares that meet a job's `blockTarget` are reported
 /// through `onBlock` (the owner decides what sealing means). Used by transport tests, the
 /// Stratum bench and any server that runs without a node.
 ///
-/// The actor only does the cheap bookkeeping (job lookup, duplicate set); the u-draw runs off
-/// the actor so shares from many connections hash in parallel.
+/// Shares are judged on the caller's thread under one lock (``judgeShare(_:)``); the actor only
+/// keeps the current job and the subscribers.
 public actor InMemoryWorkProvider: WorkProvider {
     public typealias BlockHandler = @Sendable (MiningJob, ShareSubmission, AcceptedShare) -> Void
 
-    private var validator: ShareValidator
+    private nonisolated let validator: Mutex<ShareValidator>
     private var current: MiningJob?
     private var subscribers: [Int: AsyncStream<MiningJob>.Continuation] = [:]
     private var nextSubscriber = 0
-    private let onBlock: BlockHandler
+    private nonisolated let onBlock: BlockHandler
 
     public init(configuration: ShareValidator.Configuration = .init(),
                 onBlock: @escaping BlockHandler = { _, _, _ in }) {
-        self.validator = ShareValidator(configuration: configuration)
+        self.validator = Mutex(ShareValidator(configuration: configuration))
         self.onBlock = onBlock
     }
 
     /// Makes `job` the current job and sends it to every subscriber.
     public func push(_ job: MiningJob) {
-        validator.add(job, now: .now)
+        validator.withLock { $0.add(job, now: .now) }
         current = job
         for c in subscribers.values { c.yield(job) }
     }
@@ -49,26 +50,28 @@ public actor InMemoryWorkProvider: WorkProvider {
         subscribers.removeAll()
     }
 
-    public func submitShare(_ share: ShareSubmission) async -> Result<AcceptedShare, ShareRejection> {
-        switch validator.admit(share, now: .now) {
+    public nonisolated func judgeShare(_ share: ShareSubmission) -> ShareJudgement {
+        // The lock covers the bookkeeping only; the u-draw runs outside it, in parallel.
+        switch validator.withLock({ $0.admit(share, now: .now) }) {
         case .failure(let r):
-            return .failure(r)
+            return .decided(.failure(r))
         case .success(let admitted):
-            let result = await Self.checkOffActor(admitted)
+            let result = ShareValidator.check(admitted)
             if case .success(let accepted) = result, accepted.isBlock {
-                onBlock(admitted.job, share, accepted)
+                return .block(PendingBlock(job: admitted.job, share: share, accepted: accepted))
             }
-            return result
+            return .decided(result)
         }
     }
 
+    /// Reports the block through `onBlock` (the owner decides what sealing means).
+    public nonisolated func sealBlock(_ block: PendingBlock) async -> AcceptedShare {
+        onBlock(block.job, block.share, block.accepted)
+        return block.accepted
+    }
+
     /// Number of nonces remembered (memory checks in the soak bench).
-    public func seenCount() -> Int { validator.seenCount }
+    public func seenCount() -> Int { validator.withLock { $0.seenCount } }
 
     private func unsubscribe(_ id: Int) { subscribers[id] = nil }
-
-    /// `@concurrent`: runs on the global executor, not the actor.
-    @concurrent private static func checkOffActor(_ a: ShareValidator.AdmittedShare) async -> Result<AcceptedShare, ShareRejection> {
-        ShareValidator.check(a)
-    }
 }

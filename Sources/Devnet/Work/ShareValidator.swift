@@ -65,7 +65,7 @@ public struct ShareValidator: Sendable {
         var addedAt: ContinuousClock.Instant
         /// Set when a later `cleanJobs` job retired this one.
         var retiredAt: ContinuousClock.Instant?
-        var seen: Set<Nonce>
+        var seen: SeenNonces
     }
 
     public let configuration: Configuration
@@ -90,7 +90,7 @@ public struct ShareValidator: Sendable {
     /// nonces (the same template must not pay twice for one nonce).
     public mutating func add(_ job: MiningJob, now: ContinuousClock.Instant) {
         prune(now: now)
-        var seen = Set<Nonce>()
+        var seen = SeenNonces()
         if let i = entries.firstIndex(where: { $0.job.jobId == job.jobId }) {
             seen = entries.remove(at: i).seen
         }
@@ -108,6 +108,12 @@ public struct ShareValidator: Sendable {
     public mutating func prune(now: ContinuousClock.Instant) {
         let config = configuration
         entries.removeAll { !Self.isLive($0, now: now, config) }
+    }
+
+    /// The live job `id`, if any.
+    public func job(id: String, now: ContinuousClock.Instant) -> MiningJob? {
+        guard let i = entries.lastIndex(where: { $0.job.jobId == id }), isLive(entries[i], now: now) else { return nil }
+        return entries[i].job
     }
 
     /// Job and duplicate checks; records the nonce. Unknown or expired job → `.staleJob`,

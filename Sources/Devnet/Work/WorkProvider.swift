@@ -109,14 +109,51 @@ public struct AcceptedShare: Sendable, Equatable {
     }
 }
 
+/// A share judged without suspending: its verdict, or a block the provider still has to seal.
+public enum ShareJudgement: Sendable {
+    case decided(Result<AcceptedShare, ShareRejection>)
+    /// The share met its job's block target; ``WorkProvider/sealBlock(_:)`` finishes it.
+    case block(PendingBlock)
+}
+
+/// An accepted share that meets its job's block target, on its way to becoming a block.
+public struct PendingBlock: Sendable {
+    public var job: MiningJob
+    public var share: ShareSubmission
+    public var accepted: AcceptedShare
+
+    public init(job: MiningJob, share: ShareSubmission, accepted: AcceptedShare) {
+        self.job = job
+        self.share = share
+        self.accepted = accepted
+    }
+}
+
 /// The seam between the node and the transports that hand out work (Stratum, WebSocket getwork,
 /// the built-in miner). The node implements it; transports and their tests depend only on this.
+///
+/// Shares are judged in two steps so that the common case never waits: ``judgeShare(_:)`` runs
+/// on the caller's thread (a Stratum event loop, thousands of times a second) and decides every
+/// share that is not a block; only a block goes on to ``sealBlock(_:)``, which may suspend (the
+/// node validates, stores and applies it on its actor).
 public protocol WorkProvider: Sendable {
     /// The job to mine now, if the node has one.
     func currentJob() async -> MiningJob?
     /// Every new job, starting with the current one.
     func jobUpdates() async -> AsyncStream<MiningJob>
-    /// Validates a share fully (job, duplicate, threshold) and seals a block when it meets
-    /// `blockTarget`.
-    func submitShare(_ share: ShareSubmission) async -> Result<AcceptedShare, ShareRejection>
+    /// Job, duplicate and threshold checks (the full u-draw), without suspending.
+    func judgeShare(_ share: ShareSubmission) -> ShareJudgement
+    /// Seals the block of an accepted share; the answer is the share's final verdict (a block
+    /// that fails validation still counts as a share, with `isBlock == false`).
+    func sealBlock(_ block: PendingBlock) async -> AcceptedShare
+}
+
+extension WorkProvider {
+    /// ``judgeShare(_:)``, then ``sealBlock(_:)`` for a block.
+    public func submitShare(_ share: ShareSubmission) async -> Result<AcceptedShare, ShareRejection> {
+        switch judgeShare(share) {
+        case .decided(let r): return r
+        case .block(let b): return .success(await sealBlock(b))
+        }
+    }
 }

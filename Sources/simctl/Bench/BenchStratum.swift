@@ -14,10 +14,12 @@ struct BenchStratum: AsyncParsableCommand {
         abstract: "Shares/s validated and submit→response latency of the Stratum server under N sessions.",
         discussion: """
         Starts a Stratum server on 127.0.0.1 (ephemeral port) and N client sessions in the same \
-        process. Each session subscribes, authorizes, then submits shares back to back: nonces \
-        that meet the session's low share threshold (--tshare), precomputed before the timed \
-        window, so the server's full u-draw accepts them. Prints one JSON object with \
-        sharesPerSec, p50Ms/p99Ms/maxMs and the ratio to an in-process validator baseline.
+        process (the load generator runs as event-loop handlers, so it costs the server little \
+        of the two shared cores). Each session subscribes, authorizes, then submits shares at \
+        its share of --rate (or back to back with --rate 0): nonces that meet the session's low \
+        share threshold (--tshare), precomputed before the timed window, so the server's full \
+        u-draw accepts them. Prints one JSON object with sharesPerSec, p50Ms/p99Ms/maxMs and \
+        the ratio to an in-process validator baseline (one core, no sockets, same run).
 
         --soak runs for --seconds with a clean job every 30 s and prints a line with the \
         process RSS (VmRSS of /proc/self/status; server and generator share the process) every \
@@ -32,7 +34,7 @@ struct BenchStratum: AsyncParsableCommand {
     @Option(name: .customLong("tshare"), help: "Share threshold in µ-nats (integer ≥ 0); 1000 accepts 99.9% of nonces.")
     var tShare: Int64 = 1000
     @Option(help: "Offered load in shares/s over all sessions (paced, open loop); 0 = every session submits back to back (closed loop: latency then measures queueing, sessions ÷ throughput).")
-    var rate: Int = 10_500
+    var rate: Int = 30_000
     @Flag(help: "Soak mode: rotate jobs and report RSS at intervals; nonces are filtered on the fly.")
     var soak = false
     @Option(name: .customLong("rss-interval"), help: "Seconds between soak RSS lines (integer ≥ 1).")
@@ -60,30 +62,19 @@ struct BenchStratum: AsyncParsableCommand {
             configuration: .init(host: "127.0.0.1", port: 0, session: session, globalSubmitCapacity: 1e9, globalSubmitRefillPerSecond: 1e9),
             metrics: .discarding())
         let port = server.localPort
-        let stats = LoadStats()
         let rssStart = Self.rssKiB()
-        let perSession = soak ? 0 : max(32, Int(Double(seconds) * Double(rate > 0 ? rate + rate / 4 : 40_000) / Double(sessions)))
+        let perSession = soak ? 0 : max(32, Int(Double(seconds) * Double(rate > 0 ? rate + rate / 4 : 60_000) / Double(sessions)))
         // Each session submits every `interval` (nil: back to back).
         let interval: Duration? = rate > 0 ? .nanoseconds(Int64(Double(sessions) / Double(rate) * 1e9)) : nil
+        let load = StratumLoadGenerator(port: port, sessions: sessions, plan: .init(perSession: perSession, interval: interval))
+        let stats = load.stats
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
-            let ready = AsyncStream<Void>.makeStream()
-            let gate = StartGate()
-            for _ in 0..<sessions {
-                group.addTask {
-                    try await Self.session(port: port, perSession: perSession, soak: soak, interval: interval,
-                                           stats: stats, gate: gate, ready: ready.continuation)
-                }
-            }
-            var readyCount = 0
-            for await _ in ready.stream {
-                readyCount += 1
-                if readyCount == sessions { break }
-            }
+            try await load.connect()
             let t0 = ContinuousClock.now
             let deadline = t0 + .seconds(seconds)
-            gate.open(deadline: deadline)
+            load.start(for: .seconds(seconds))
             if soak {
                 var nextJob = t0 + .seconds(30), nextReport = t0 + .seconds(rssInterval), seed: UInt64 = 2
                 var lastCount = 0, lastAt = t0
@@ -121,62 +112,16 @@ struct BenchStratum: AsyncParsableCommand {
                 "tShareMicro": .int(tShare), "offeredRate": .int(Int64(self.rate)), "cores": .int(Int64(ProcessInfo.processInfo.activeProcessorCount)),
                 "sharesValidated": .int(Int64(stats.validated)), "accepted": .int(Int64(stats.accepted)),
                 "rejected": .int(Int64(stats.rejected)), "exhaustedSessions": .int(Int64(stats.exhausted)),
+                "failedSessions": .int(Int64(stats.failedSessions)),
                 "sharesPerSec": .int(Int64(rate)),
                 "p50Ms": .double(Self.round3(p50)), "p99Ms": .double(Self.round3(p99)), "maxMs": .double(Self.round3(pmax)),
                 "validatorOnlyPerSec": .int(Int64(baseline)),
                 "ratioToValidatorOnly": .double(Self.round3(rate / baseline)),
                 "rssStartKiB": .int(Int64(rssStart)), "rssEndKiB": .int(Int64(Self.rssKiB())),
             ])
+            load.close()
             await provider.finish()
             group.cancelAll()
-        }
-    }
-
-    /// One client session: precompute valid nonces (or filter on the fly in soak mode), wait for
-    /// the start, then submit back to back until the deadline.
-    static func session(port: Int, perSession: Int, soak: Bool, interval: Duration?, stats: LoadStats, gate: StartGate,
-                        ready: AsyncStream<Void>.Continuation) async throws {
-        do {
-            try await StratumClient.withConnection(host: "127.0.0.1", port: port, worker: "bench") { client in
-                var jobs = client.jobs.makeAsyncIterator()
-                guard var job = await jobs.next() else { ready.yield(); return }
-                var prepared = ScanLoop.Prepared(job)
-                var counter: UInt64 = 0
-                func nextNonce() -> Nonce {
-                    while true {
-                        let n = Nonce(extranonce1: job.extranonce1, extranonce2: 0, counter: counter)
-                        counter &+= 1
-                        if Threshold.meets(prepared.x(n), prepared.threshold) { return n }
-                    }
-                }
-                var pool: [Nonce] = soak ? [] : (0..<perSession).map { _ in nextNonce() }
-                pool.reverse()
-                ready.yield()
-                let deadline = await gate.wait()
-                // Spread the sessions' phases evenly over one interval.
-                var nextAt = ContinuousClock.now + (interval ?? .zero) * Double.random(in: 0..<1)
-                while ContinuousClock.now < deadline {
-                    if let interval {
-                        try await Task.sleep(until: nextAt)
-                        nextAt += interval
-                    }
-                    let nonce: Nonce
-                    if soak {
-                        nonce = nextNonce()
-                    } else {
-                        guard let n = pool.popLast() else { stats.exhaustedOne(); break }
-                        nonce = n
-                    }
-                    let t = ContinuousClock.now
-                    let verdict = try await client.submit(job, nonce: nonce)
-                    stats.record(verdict, latency: ContinuousClock.now - t)
-                    if soak, case .rejected(21, _) = verdict, let next = await jobs.next() {
-                        job = next; prepared = ScanLoop.Prepared(job); counter = 0
-                    }
-                }
-            }
-        } catch {
-            ready.yield()
         }
     }
 
@@ -213,70 +158,3 @@ struct BenchStratum: AsyncParsableCommand {
     }
 }
 
-/// Releases every session at once with the common deadline.
-final class StartGate: Sendable {
-    private let state = Mutex<(deadline: ContinuousClock.Instant?, waiters: [CheckedContinuation<ContinuousClock.Instant, Never>])>((nil, []))
-
-    func open(deadline: ContinuousClock.Instant) {
-        let waiters = state.withLock { s in
-            s.deadline = deadline
-            defer { s.waiters = [] }
-            return s.waiters
-        }
-        for w in waiters { w.resume(returning: deadline) }
-    }
-
-    func wait() async -> ContinuousClock.Instant {
-        await withCheckedContinuation { c in
-            let d: ContinuousClock.Instant? = state.withLock { s in
-                if let d = s.deadline { return d }
-                s.waiters.append(c)
-                return nil
-            }
-            if let d { c.resume(returning: d) }
-        }
-    }
-}
-
-/// Counters and a fixed latency histogram (10 µs buckets up to 2 s), so memory stays flat.
-final class LoadStats: Sendable {
-    private struct State {
-        var accepted = 0, rejected = 0, exhausted = 0
-        var buckets = [Int](repeating: 0, count: 200_001)
-    }
-    private let state = Mutex(State())
-
-    func record(_ v: ShareVerdict, latency: Duration) {
-        let (s, a) = latency.components
-        let bucket = min(200_000, Int(s) * 100_000 + Int(a / 10_000_000_000_000))
-        state.withLock { st in
-            if case .accepted = v { st.accepted += 1 } else { st.rejected += 1 }
-            st.buckets[bucket] += 1
-        }
-    }
-
-    func exhaustedOne() { state.withLock { $0.exhausted += 1 } }
-    var accepted: Int { state.withLock { $0.accepted } }
-    var rejected: Int { state.withLock { $0.rejected } }
-    var exhausted: Int { state.withLock { $0.exhausted } }
-    var validated: Int { state.withLock { $0.accepted + $0.rejected } }
-
-    /// p50, p99 and max in milliseconds.
-    func percentiles() -> (Double, Double, Double) {
-        state.withLock { st in
-            let total = st.buckets.reduce(0, +)
-            guard total > 0 else { return (0, 0, 0) }
-            func at(_ q: Double) -> Double {
-                let target = Int((Double(total) * q).rounded(.up))
-                var seen = 0
-                for (i, c) in st.buckets.enumerated() {
-                    seen += c
-                    if seen >= target { return Double(i + 1) * 0.01 }
-                }
-                return 2000
-            }
-            let maxIndex = st.buckets.lastIndex(where: { $0 > 0 }) ?? 0
-            return (at(0.5), at(0.99), Double(maxIndex + 1) * 0.01)
-        }
-    }
-}

@@ -50,7 +50,10 @@ struct Verify: ParsableCommand {
         }
         let items: [JSONValue]
         switch tree {
-        case .array(let a): items = a
+        case .array(let a):
+            // Zero envelopes verify nothing: "all valid" would tell a script something false.
+            guard !a.isEmpty else { throw CLI.fail("FILE", "expected at least one envelope; the array is empty") }
+            items = a
         case .object: items = [tree]
         default: throw CLI.fail("FILE", "expected an envelope object or an array of envelopes")
         }
