@@ -15,7 +15,7 @@ public struct ScanEvent: Sendable, Hashable {
 /// threads never hash the same nonce. Each thread runs ``NonceScan/scanRange`` on batches of
 /// `batchSize` counters and between batches checks an atomic stop flag and an atomic
 /// generation: a new template (``submit(_:)``) or ``stop()`` takes effect after at most one batch
-/// per thread. Hits go to the `onHit` callback (on the scanning thread) and to ``events``.
+/// per thread. Hits go to the `onHit` callback (on the scanning thread) or, without one, to ``events``.
 ///
 /// The scanner keeps no clock: ``hashCount`` is a running total the caller turns into a rate.
 /// Call ``stop()`` when done; the threads hold the scanner alive until then.
@@ -58,7 +58,8 @@ public final class NonceScanner: @unchecked Sendable {
     }
 
     public let configuration: Configuration
-    /// Every hit, in the order threads find them. Finishes after ``stop()``.
+    /// Every hit, in the order threads find them, when the scanner has no `onHit` callback.
+    /// Finishes after ``stop()``.
     public let events: AsyncStream<ScanEvent>
 
     private let continuation: AsyncStream<ScanEvent>.Continuation
@@ -187,8 +188,10 @@ public final class NonceScanner: @unchecked Sendable {
             hashes.add(n, ordering: .relaxed)
             for h in hits {
                 let e = ScanEvent(generation: gen, hit: h)
-                onHit?(e)
-                continuation.yield(e)
+                // One consumer: the callback, else the stream. Yielding to a stream nobody reads
+                // (every caller with a callback) buffered every hit forever — the node's memory
+                // grew with its chain.
+                if let onHit { onHit(e) } else { continuation.yield(e) }
             }
             c += n
         }
