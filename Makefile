@@ -113,7 +113,7 @@ fuzz: fuzz-build
 	@$(MAKE) --no-print-directory fuzz-run
 
 fuzz-build: deps
-	$(SWIFT) build --scratch-path $(FUZZ_SCRATCH) --product PoIESFuzz -Xswiftc -sanitize=fuzzer -Xswiftc -use-ld=lld
+	$(SWIFT) build --scratch-path $(FUZZ_SCRATCH) --product PoIESFuzz -Xswiftc -sanitize=fuzzer -Xswiftc -use-ld=lld -Xcxx -DNDEBUG
 
 fuzz-run:
 	@for t in $(FUZZ_TARGETS); do \
