@@ -7,7 +7,7 @@ SWIFT ?= swift
 TEST_FLAGS ?= -c release -Xswiftc -enable-testing
 SIMCTL := .build/release/simctl
 
-.PHONY: run test deps build golden bench clean notebook-check notebook-run notebooks-export
+.PHONY: run test deps build golden bench clean notebook-check notebook-run notebooks-export fuzz fuzz-build fuzz-run
 
 run: deps build
 	$(SIMCTL) run Scenarios/baseline.toml
@@ -18,6 +18,7 @@ test: deps
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
 	SIMCTL_BIN=$(CURDIR)/$(SIMCTL) $(SWIFT) test $(TEST_FLAGS) --skip-build
 	$(MAKE) --no-print-directory notebook-check NB_BUILD=
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 
 build: deps
 	$(SWIFT) build -c release --product simctl
@@ -92,3 +93,37 @@ $(VENV)/.installed: $(NB_REQUIREMENTS)
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r $(NB_REQUIREMENTS)
 	touch $@
+
+# --- Fuzzing (docs/FUZZING.md): libFuzzer targets in one executable, PoIESFuzz. -----------------
+# Its own scratch folder, so the instrumented build never invalidates the release one; debug
+# (-Onone), which builds much faster than release and still runs thousands of inputs a second.
+# `make fuzz` replays each target's corpus (every file once), then fuzzes it for FUZZ_SECONDS;
+# `make test` does the same with TEST_FUZZ_SECONDS. A crash or hang fails the run and leaves the
+# input in .build/fuzz/crashes/<target>/; new interesting inputs go to .build/fuzz/work/<target>/.
+FUZZ_SECONDS ?= 300
+TEST_FUZZ_SECONDS ?= 30
+FUZZ_TARGETS ?= json policy chain scenario stratum envelope
+FUZZ_SCRATCH := .build/fuzz
+FUZZ_BIN := $(FUZZ_SCRATCH)/debug/PoIESFuzz
+FUZZ_CORPUS := Tests/Fuzz/Corpus
+# libFuzzer must see the crash signal (Swift's backtracer would otherwise take it first).
+FUZZ_ENV := SWIFT_BACKTRACE=enable=no
+
+fuzz: fuzz-build
+	@$(MAKE) --no-print-directory fuzz-run
+
+fuzz-build: deps
+	$(SWIFT) build --scratch-path $(FUZZ_SCRATCH) --product PoIESFuzz -Xswiftc -sanitize=fuzzer -Xswiftc -use-ld=lld -Xcxx -DNDEBUG
+
+fuzz-run:
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_SCRATCH)/work/$$t $(FUZZ_SCRATCH)/crashes/$$t; \
+	  echo "fuzz: $$t: replaying $$(ls $(FUZZ_CORPUS)/$$t | wc -l) corpus inputs"; \
+	  $(FUZZ_ENV) $(FUZZ_BIN) $$t -timeout=10 -artifact_prefix=$(FUZZ_SCRATCH)/crashes/$$t/ $(FUZZ_CORPUS)/$$t/* \
+	    > $(FUZZ_SCRATCH)/replay-$$t.log 2>&1 || { tail -40 $(FUZZ_SCRATCH)/replay-$$t.log; exit 1; }; \
+	  echo "fuzz: $$t: fuzzing $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_ENV) $(FUZZ_BIN) $$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_SCRATCH)/crashes/$$t/ $(FUZZ_SCRATCH)/work/$$t $(FUZZ_CORPUS)/$$t \
+	    > $(FUZZ_SCRATCH)/fuzz-$$t.log 2>&1 || { tail -60 $(FUZZ_SCRATCH)/fuzz-$$t.log; exit 1; }; \
+	  grep -E "^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)" $(FUZZ_SCRATCH)/fuzz-$$t.log | tr '\n' ' '; echo; \
+	done

@@ -104,6 +104,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Fuzzing (docs/FUZZING.md): one executable for every libFuzzer target, so the sanitizer
+        // build (`make fuzz-build`) compiles once. CFuzzDriver declares libFuzzer's driver and a
+        // weak stub of it, so ordinary builds (which build every target) still link.
+        .target(name: "CFuzzDriver"),
+        .executableTarget(
+            name: "PoIESFuzz",
+            dependencies: [
+                "MiningCore", "Verifiers", "PoIESSim", "Devnet", "CFuzzDriver",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // Tests. TestSupport finds the project's copies of the vectors and the spec.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "MiningCoreTests", dependencies: ["MiningCore", "TestSupport"], swiftSettings: swiftSettings),

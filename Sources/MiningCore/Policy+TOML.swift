@@ -7,6 +7,9 @@ extension Policy {
     /// positions, so `TOMLLineIndex` finds the line by scanning the text for the key in its table).
     public init(toml text: String) throws(PolicyError) {
         let index = TOMLLineIndex(text)
+        if let bad = TOMLHeaderGuard.firstBadHeader(text) {
+            throw PolicyError(keyPath: "", line: bad.line, reason: .syntax(bad.problem))
+        }
         let tree: JSONValue
         do {
             let table = try TOMLTable(string: text)

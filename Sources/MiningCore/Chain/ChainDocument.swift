@@ -117,6 +117,9 @@ public struct ChainDocument: Sendable, Hashable {
     /// Parses and validates TOML text (no file access: the caller reads the file).
     public init(toml text: String) throws(ChainDocumentError) {
         let index = TOMLLineIndex(text)
+        if let bad = TOMLHeaderGuard.firstBadHeader(text) {
+            throw ChainDocumentError(keyPath: "", line: bad.line, problem: "not a valid chain document: \(bad.problem)")
+        }
         let tree: JSONValue
         do {
             let table = try TOMLTable(string: text)

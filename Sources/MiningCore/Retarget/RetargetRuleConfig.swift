@@ -75,6 +75,9 @@ public enum RetargetRuleConfig: Sendable, Hashable {
     /// The scalar keys of TOML text as a flat table, not yet validated (so a caller can merge in
     /// a command-line `rule` first). Sub-tables, arrays and dates are errors naming the key.
     public static func flatTable(toml: String) throws(RetargetConfigError) -> [String: JSONValue] {
+        if let bad = TOMLHeaderGuard.firstBadHeader(toml) {
+            throw .malformed("TOML line \(bad.line): \(bad.problem)")
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: toml)

@@ -61,6 +61,9 @@ public indirect enum TOMLTree: Sendable, Equatable {
 
     /// Parses a TOML document; a syntax error becomes a `ScenarioError` with its line.
     static func parse(_ text: String, file: String) throws(ScenarioError) -> TOMLTree {
+        if let bad = TOMLHeaderGuard.firstBadHeader(text) {
+            throw ScenarioError(file: file, line: bad.line, keyPath: "", expected: "TOML syntax error: \(bad.problem)")
+        }
         do {
             return TOMLTree(try TOMLTable(string: text))
         } catch let e as TOMLParseError {
@@ -73,7 +76,8 @@ public indirect enum TOMLTree: Sendable, Equatable {
     /// Parses an override's right-hand side as a TOML value (`3`, `2.5`, `"ema"`, `[1, 2]`,
     /// `{ dist = "uniform", min = 0, max = 1 }`); anything that is not valid TOML is a bare string.
     static func parseValue(_ text: String) -> TOMLTree {
-        if let t = try? TOMLTable(string: "v = \(text)"), let v = t["v"] { return TOMLTree(v) }
+        let document = "v = \(text)"
+        if TOMLHeaderGuard.firstBadHeader(document) == nil, let t = try? TOMLTable(string: document), let v = t["v"] { return TOMLTree(v) }
         return .string(text)
     }
 }
