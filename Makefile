@@ -50,6 +50,8 @@ clean:
 # pinned versions from scripts/notebook-requirements.txt; rebuilt only when that file changes, so
 # repeated runs cost a few seconds). The run folder comes from `simctl run Scenarios/baseline.toml`
 # when the simulator and that scenario exist, else from the checked-in fixture Tests/Fixtures/run-small.
+# Then the same for a sweep folder: a small two-parameter sweep of Scenarios/retarget-compare.toml
+# (2 rules × 2 greedy counts × 3 replications of 2000 blocks, a few seconds) with compare.csv.
 PYTHON ?= python3
 VENV := .venv
 NB_REQUIREMENTS := scripts/notebook-requirements.txt
@@ -77,6 +79,13 @@ notebook-run: $(VENV)/.installed
 	$(SIMCTL) report $(NB_DIR)
 	$(SIMCTL) export notebook $(NB_DIR)
 	$(VENV)/bin/python scripts/check_notebook.py $(NB_DIR)/analysis.ipynb
+	@echo "notebook-check: simctl sweep Scenarios/retarget-compare.toml --out $(NB_DIR)/sweep"
+	$(SIMCTL) sweep Scenarios/retarget-compare.toml --set chain.retarget.rule=ema,asert \
+	  --set miners.greedy.count=1,3 --set scenario.blocks=2000 --replications 3 --jobs 2 \
+	  --baseline 0 --quiet --out $(NB_DIR)/sweep >/dev/null
+	$(SIMCTL) report $(NB_DIR)/sweep
+	$(SIMCTL) export notebook $(NB_DIR)/sweep
+	$(VENV)/bin/python scripts/check_notebook.py $(NB_DIR)/sweep/analysis.ipynb
 
 # Runs every shipped scenario into notebooks-export/<name>/ with its report.html and analysis.ipynb.
 notebooks-export: build
