@@ -1,8 +1,8 @@
 # PoIES toolkit. `make run` and `make test` work on a fresh Debian machine with Swift installed:
 # each first installs whichever of the system libraries below is missing (apt-get, as root or
 # through sudo), then builds. slurm-wlm and munge are for the Slurm test (a one-node cluster runs
-# the array job of docs/SWEEPS.md).
-APT_PACKAGES := libgmp-dev libmpfr-dev libssl-dev libopenblas-dev pkg-config prometheus slurm-wlm munge
+# the array job of docs/SWEEPS.md); chromium renders the HTML reports headless in a test.
+APT_PACKAGES := libgmp-dev libmpfr-dev libssl-dev libopenblas-dev pkg-config prometheus slurm-wlm munge chromium
 SWIFT ?= swift
 # Tests run optimised: the statistical and property tests draw millions of hashes.
 TEST_FLAGS ?= -c release -Xswiftc -enable-testing

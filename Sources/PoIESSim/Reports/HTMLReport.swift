@@ -236,15 +236,17 @@ public struct HTMLReport {
         let counted = digest.intervals.total
         rows.append(("blocks.csv rows", "rows", String(digest.rows),
                      digest.warmupRows > 0 ? "\(digest.warmupRows) warm-up + \(counted) counted + \(digest.orphans) orphaned" : ""))
-        rows.append(("replications", "", String(digest.replications.count), ""))
-        rows.append(("mean block interval (counted blocks.csv rows)", "s", NumberFormat.short(digest.intervals.mean, digits: 6),
-                     replicationInterval(\.meanInterval)))
+        rows.append(("replications in blocks.csv", "", String(digest.replications.count), ""))
+        if summary == nil {
+            rows.append(("mean block interval (counted blocks.csv rows)", "s", NumberFormat.short(digest.intervals.mean, digits: 6),
+                         replicationInterval(\.meanInterval)))
+        }
         let ciFor: [String: String] = [
             "meanInterval": replicationInterval(\.meanInterval),
             "sdInterval": replicationInterval(\.sdInterval),
             "orphanRate": replicationInterval(\.orphanRate),
         ]
-        let skip: Set<String> = ["scenario", "description", "seed"]
+        let skip: Set<String> = ["scenario", "description", "replications"]
         for f in summary?.fields ?? [] where !skip.contains(f.name) && MetricCatalog.groupParts(f.name) == nil {
             let text: String
             if let d = RunSummary.number(of: f.value), case .double = f.value { text = NumberFormat.short(d, digits: 6) } else { text = RunSummary.cell(f.value) }
