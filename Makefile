@@ -1,7 +1,8 @@
 # PoIES toolkit. `make run` and `make test` work on a fresh Debian machine with Swift installed:
 # each first installs whichever of the system libraries below is missing (apt-get, as root or
-# through sudo), then builds.
-APT_PACKAGES := libgmp-dev libmpfr-dev libssl-dev libopenblas-dev pkg-config prometheus
+# through sudo), then builds. slurm-wlm and munge are for the Slurm test (a one-node cluster runs
+# the array job of docs/SWEEPS.md); chromium renders the HTML reports headless in a test.
+APT_PACKAGES := libgmp-dev libmpfr-dev libssl-dev libopenblas-dev pkg-config prometheus slurm-wlm munge chromium
 SWIFT ?= swift
 # Tests run optimised: the statistical and property tests draw millions of hashes.
 TEST_FLAGS ?= -c release -Xswiftc -enable-testing
@@ -50,6 +51,8 @@ clean:
 # pinned versions from scripts/notebook-requirements.txt; rebuilt only when that file changes, so
 # repeated runs cost a few seconds). The run folder comes from `simctl run Scenarios/baseline.toml`
 # when the simulator and that scenario exist, else from the checked-in fixture Tests/Fixtures/run-small.
+# Then the same for a sweep folder: a small two-parameter sweep of Scenarios/retarget-compare.toml
+# (2 rules × 2 greedy counts × 3 replications of 2000 blocks, a few seconds) with compare.csv.
 PYTHON ?= python3
 VENV := .venv
 NB_REQUIREMENTS := scripts/notebook-requirements.txt
@@ -77,6 +80,13 @@ notebook-run: $(VENV)/.installed
 	$(SIMCTL) report $(NB_DIR)
 	$(SIMCTL) export notebook $(NB_DIR)
 	$(VENV)/bin/python scripts/check_notebook.py $(NB_DIR)/analysis.ipynb
+	@echo "notebook-check: simctl sweep Scenarios/retarget-compare.toml --out $(NB_DIR)/sweep"
+	$(SIMCTL) sweep Scenarios/retarget-compare.toml --set chain.retarget.rule=ema,asert \
+	  --set miners.greedy.count=1,3 --set scenario.blocks=2000 --replications 3 --jobs 2 \
+	  --baseline 0 --quiet --out $(NB_DIR)/sweep >/dev/null
+	$(SIMCTL) report $(NB_DIR)/sweep
+	$(SIMCTL) export notebook $(NB_DIR)/sweep
+	$(VENV)/bin/python scripts/check_notebook.py $(NB_DIR)/sweep/analysis.ipynb
 
 # Runs every shipped scenario into notebooks-export/<name>/ with its report.html and analysis.ipynb.
 notebooks-export: build

@@ -4,7 +4,9 @@ usage: check_notebook.py NOTEBOOK.ipynb
 
 Validates against the nbformat 4 schema, then runs every cell with nbclient in the notebook's own
 folder (the notebook opens the run's CSVs by relative path). Exits non-zero on a schema error, a
-cell error, or a cell that produced an error output.
+cell error, or a cell that produced an error output, or fewer charts than expected: the
+notebook's metadata `poies.charts` (a sweep notebook draws one per metric), else 4 (a run
+notebook's four charts).
 """
 import sys
 import tempfile
@@ -42,8 +44,9 @@ def main() -> int:
         print(f"{path}: {len(errors)} cell(s) raised: {errors[0].get('ename')}: {errors[0].get('evalue')}", file=sys.stderr)
         return 1
     images = sum(1 for c in code for o in c.get("outputs", []) if "image/png" in o.get("data", {}))
-    if images < 4:
-        print(f"{path}: expected 4 charts, the notebook drew {images}", file=sys.stderr)
+    expected = int(nb.metadata.get("poies", {}).get("charts", 4))
+    if images < expected:
+        print(f"{path}: expected {expected} charts, the notebook drew {images}", file=sys.stderr)
         return 1
     print(f"notebook-check: {path} is valid nbformat 4; {len(code)} code cells ran, {images} charts drawn")
     return 0

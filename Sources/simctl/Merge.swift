@@ -6,12 +6,14 @@ import PoIESSim
 /// `simctl merge DIR… --out OUT`: joins the shards of a sweep.
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Join the runs.csv of sweep shards and recompute aggregate.csv over all runs.",
+        abstract: "Join the runs.csv of sweep shards; recompute aggregate.csv and sweep.json over all runs.",
         discussion: """
             Each DIR is the --out folder of one `simctl sweep … --shard k/N` task. Headers must be \
             identical (same sweep, same simulator version); a run index may appear in one shard \
-            only. Writes OUT/runs.csv (rows by run index) and OUT/aggregate.csv (mean, sd, 95% \
-            t-interval per parameter combination), then prints one JSON line. "missingRuns" counts \
+            only; the shards' sweep.json grids must agree. Writes OUT/runs.csv (rows by run index), \
+            OUT/aggregate.csv (mean, sd, 95% t-interval per parameter combination) and \
+            OUT/sweep.json (byte-identical to the unsharded sweep's), then prints one JSON line. \
+            For paired comparisons run `simctl compare OUT --baseline k` afterwards. "missingRuns" counts \
             indices below the largest one seen that no shard provided. See docs/SWEEPS.md.
             """
     )

@@ -43,7 +43,7 @@ struct Run: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the summary as one JSON object instead of a table.")
     var json = false
 
-    @Flag(name: .long, help: "No progress bar.")
+    @Flag(name: .long, help: "No progress line on stderr.")
     var quiet = false
 
     func run() async throws {
@@ -59,7 +59,7 @@ struct Run: AsyncParsableCommand {
             FileHandle.standardError.write(Data("simctl: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let bar = (!quiet && isatty(2) != 0) ? ProgressBar(total: sc.replications) : nil
+        let bar = quiet ? nil : ProgressLine(label: "run", unit: "replications", total: sc.replications)
         var progress: (@Sendable (Int, Int) -> Void)? = nil
         if let bar { progress = { done, _ in bar.update(done) } }
         let options = Simulation.Options(jobs: jobs, outDir: out, outputs: outputsMode, progress: progress)
@@ -80,27 +80,6 @@ struct Run: AsyncParsableCommand {
             print(SummaryTable.render(summary, scenario: sc))
         }
     }
-}
-
-/// A one-line progress bar on stderr (only when stderr is a terminal).
-final class ProgressBar: @unchecked Sendable {
-    let total: Int
-    private let lock = NSLock()
-    private var last = -1
-
-    init(total: Int) { self.total = total }
-
-    func update(_ done: Int) {
-        lock.lock(); defer { lock.unlock() }
-        let pct = total > 0 ? done * 100 / total : 100
-        guard pct != last else { return }
-        last = pct
-        let width = 30, fill = pct * width / 100
-        let line = "\r[" + String(repeating: "#", count: fill) + String(repeating: " ", count: width - fill) + "] \(done)/\(total) replications"
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    func finish() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
 }
 
 /// The human summary printed by `simctl run`.

@@ -23,6 +23,7 @@ struct SimCtl: AsyncParsableCommand {
             Report.self,
             Export.self,
             Merge.self,
+            Compare.self,
             Sweep.self,
             Run.self,
         ]

@@ -11,8 +11,12 @@ struct Sweep: ParsableCommand {
             Each --set key.path=v1,v2,… adds a swept parameter; the grid is their cartesian product \
             (first --set slowest, last fastest), each point run --replications times. Run i is \
             combination i / R, replication i mod R. OUT/runs.csv has one row per run (param:<key> \
-            columns + the run's summary.json fields); OUT/aggregate.csv has mean, sd and a 95% \
-            t-interval of every metric per combination. --shard k/N runs only the runs with \
+            columns + the run's summary.json fields, per-group ones as group.<name>.blockShare …); \
+            OUT/aggregate.csv has mean, sd and a 95% t-interval of every outcome per combination; \
+            OUT/sweep.json holds the grid and the constants (scenario, seed, targetInterval). Each \
+            run's row is saved to OUT/runs.d/ as it finishes: after an interruption, the same \
+            command with --resume runs only the missing runs and writes byte-identical files. A \
+            progress line (runs done/total, ETA) goes to stderr unless --quiet. --shard k/N runs only the runs with \
             i mod N = k; join shards with `simctl merge`. See docs/SWEEPS.md for Slurm and \
             Kubernetes examples. Results are byte-identical whatever --jobs is.
 
@@ -39,8 +43,17 @@ struct Sweep: ParsableCommand {
     @Option(help: "Run only shard k of N (0 ≤ k < N): runs with index mod N = k.")
     var shard: String?
 
-    @Option(help: "Output folder for runs.csv and aggregate.csv (created if needed).")
+    @Option(help: "Output folder for runs.csv, aggregate.csv and sweep.json (created if needed).")
     var out: String
+
+    @Flag(help: "Keep the runs already finished in --out (OUT/runs.d) and run only the others.")
+    var resume = false
+
+    @Flag(help: "No progress line on stderr.")
+    var quiet = false
+
+    @Option(help: "Also write OUT/compare.csv: every combination against combination k (0-based), paired by replication.")
+    var baseline: Int?
 
     func run() throws {
         guard jobs >= 1 else { throw CLI.fail("--jobs", "an integer ≥ 1") }
@@ -64,12 +77,22 @@ struct Sweep: ParsableCommand {
             grid = try! SweepGrid(parameters: grid.parameters, replications: runner.defaultReplications)
         }
         let table: SweepRunsTable
+        let line = quiet ? nil : ProgressLine(label: "sweep", unit: "runs", total: grid.runs(in: part).count)
+        let progress = ProgressLine.callback(line)
+        defer { line?.finish() }
         do {
-            table = try SweepDriver.execute(grid: grid, shard: part, jobs: jobs, out: URL(fileURLWithPath: out), runOne: runner.runOne)
+            table = try SweepDriver.execute(grid: grid, shard: part, jobs: jobs, out: URL(fileURLWithPath: out),
+                                            resume: resume, progress: progress, runOne: runner.runOne)
         } catch let e as SweepError {
             throw CLI.fail("scenario", e.description)
         } catch {
             throw CLI.fail("--out", "\(error)")
+        }
+        if let k = baseline {
+            let compare: CSVTable
+            do { compare = try PairedComparison.table(table, baseline: k) } catch { throw CLI.fail("--baseline", error.description) }
+            let url = URL(fileURLWithPath: out).appendingPathComponent(SweepOutputs.compareFile)
+            do { try Data(compare.text.utf8).write(to: url, options: .atomic) } catch { throw CLI.fail("--out", "cannot write '\(url.path)'") }
         }
         CLI.printJSON([
             "out": .string(out),

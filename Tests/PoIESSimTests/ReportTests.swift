@@ -55,12 +55,15 @@ func tempCopyOfFixture() throws -> URL {
         let html = report.html()
         let (ok, c, err) = ElementCounter.parse(html)
         #expect(ok, "report.html is not well-formed XML: \(err)")
-        #expect(c.counts["svg"] == 4)
+        #expect(c.counts["svg"] == 5)
         #expect(c.svgIDs == HTMLReport.chartIDs)
         #expect(c.barsBySVG["intervals"] == 30)
         #expect(c.barsBySVG["psi"] == ProofType.allCases.count)
         #expect((c.counts["circle"] ?? 0) == 3)  // one point per miner
-        #expect(c.counts["table"] == 2)
+        #expect(c.counts["table"] == 3)  // summary, groups, ψ
+        // Every miner group's point is labelled with its name.
+        #expect(html.contains("<text class=\"pointlabel\""))
+        #expect(html.components(separatedBy: "<text class=\"pointlabel\"").count - 1 == 3)
         // The scenario name from summary.json and a miner name with a quote and comma are escaped.
         #expect(c.text.contains("fixture <small> & \"quoted\""))
         #expect(html.contains("fixture &lt;small&gt; &amp; &quot;quoted&quot;"))
@@ -132,7 +135,7 @@ func tempCopyOfFixture() throws -> URL {
         #expect(report.digest.intervals.total == 0)
         let (ok, c, err) = ElementCounter.parse(report.html())
         #expect(ok, "\(err)")
-        #expect(c.counts["svg"] == 4)
+        #expect(c.counts["svg"] == 5)
         #expect(c.barsBySVG["intervals"] == 10)
     }
 

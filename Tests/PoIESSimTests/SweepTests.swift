@@ -91,7 +91,7 @@ import TestSupport
         let rows = try CSV.parse(text)
         let runs = SweepRunsTable(table: CSVTable(header: rows[0], rows: Array(rows.dropFirst())))
         #expect(runs.parameterColumns == [2])
-        #expect(runs.metricColumns == [3, 4])
+        #expect(runs.metricColumns == [3])  // scenario is a configuration column (sweep.json)
         let agg = runs.aggregate()
         #expect(agg.header == ["param:chain.targetBlockSeconds", "runs", "meanInterval.n", "meanInterval.mean",
                                "meanInterval.sd", "meanInterval.ci95_low", "meanInterval.ci95_high"])

@@ -22,10 +22,10 @@ import TestSupport
         let out = try Simctl.run(["report", dir.path, "--bins", "20"])
         #expect(out.status == 0, "\(out.stderr)")
         let j = try jsonLine(out.stdout)
-        #expect(j["charts"] as? Int == 4)
+        #expect(j["charts"] as? Int == 5)
         #expect(j["blocks"] as? Int == 116)
         let html = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
-        #expect(html.components(separatedBy: "<svg ").count - 1 == 4)
+        #expect(html.components(separatedBy: "<svg ").count - 1 == 5)
         #expect(html.components(separatedBy: "<rect class=\"bar\" ").count - 1 == 20)
     }
 

@@ -69,6 +69,21 @@ public final class SimctlProcess: @unchecked Sendable {
         return nil
     }
 
+    /// Sends `sig` (SIGKILL: the process dies at once, as under a scheduler's kill or a power cut).
+    public func send(_ sig: Int32) {
+        if process.isRunning { kill(process.processIdentifier, sig) }
+    }
+
+    /// Waits (up to `timeout` seconds) for the process to exit; its status, or nil if it still runs.
+    public func waitForExit(timeout: Double) async -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        guard !process.isRunning else { return nil }
+        process.waitUntilExit()
+        done.wait()
+        return process.terminationStatus
+    }
+
     /// SIGINT, then SIGKILL if it has not exited within `grace` seconds; returns the exit status.
     @discardableResult
     public func stop(grace: Double = 10) async -> Int32 {

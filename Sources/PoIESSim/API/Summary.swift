@@ -9,12 +9,21 @@ import MiningCore
 /// 6 targets), steadyLossVsGreedy (1 − steady miners' blocks per hash / greedy miners' blocks per
 /// hash; null without both kinds), plus proof counters, proofSpend (paid for proofs, in
 /// `blockReward` units) and marketProofsBought, thetaAtMinShare / thetaAtMaxShare (share of blocks
-/// mined with Θ at the rule's lower / upper bound; 0 for `fixed`, which has none), and the
-/// scenario's name and seed.
+/// mined with Θ at the rule's lower / upper bound; 0 for `fixed`, which has none), `group` (per
+/// miner group, keyed by its name: `hashShare`, `blockShare`, `shareDeviation` = blockShare −
+/// hashShare, `reward`, `netReward` = reward − proof spend; flattened in `runs.csv` as
+/// `group.<name>.blockShare`), warmupBlocks, thetaMinNats / thetaMaxNats (the rule's bounds; null
+/// for `fixed`), the scenario's name, seed and (when given) description. docs/METRICS.md defines each.
 /// Median and p95 come from `IntervalHistogram` (±0.05%).
 public struct Summary: Sendable {
     public var scenario: String
     public var seed: UInt64
+    /// `[scenario] description` (omitted from `summary.json` when empty).
+    public var description: String
+    /// Main-chain blocks per replication discarded before counting (blocks.csv still holds them).
+    public var warmupBlocks: Int
+    /// The retarget rule's Θ bounds in µ-nats (nil for `fixed`).
+    public var thetaBounds: ClosedRange<Int64>?
     public var replications = 0
     public var blocks = 0
     public var orphans = 0
@@ -45,6 +54,9 @@ public struct Summary: Sendable {
     public init(scenario: Scenario) {
         self.scenario = scenario.name
         seed = scenario.seed
+        description = scenario.description
+        warmupBlocks = scenario.warmupBlocks
+        thetaBounds = scenario.chain.thetaBounds
         targetInterval = scenario.chain.targetBlockSeconds
         groupNames = scenario.miners.map(\.name)
         groupCounts = scenario.miners.map(\.count)
@@ -156,11 +168,31 @@ public struct Summary: Sendable {
         return 1 - (sb / sw) / (gb / gw)
     }
 
+    /// Per miner group, keyed by name: the question most scenarios ask ("does group X get its
+    /// hash share of blocks?") answered in `summary.json`, and so in every sweep column.
+    public var groupsJSON: JSONValue {
+        let hs = hashrateShares, bs = blockShares
+        var out: [String: JSONValue] = [:]
+        for g in groupNames.indices {
+            out[groupNames[g]] = .object([
+                "hashShare": .double(hs[g]),
+                "blockShare": .double(bs[g]),
+                "shareDeviation": .double(bs[g] - hs[g]),
+                "reward": .double(groupReward[g]),
+                "netReward": .double(groupReward[g] - groupSpend[g]),
+            ])
+        }
+        return .object(out)
+    }
+
     public var json: JSONValue {
         var psi: [String: JSONValue] = [:]
         for (t, v) in psiShareByType { psi[t.policyName] = .double(v) }
-        return .object([
+        var o: [String: JSONValue] = [
             "scenario": .string(scenario),
+            "warmupBlocks": .int(Int64(warmupBlocks)),
+            "thetaMinNats": thetaBounds.map { .double(Double($0.lowerBound) / 1e6) } ?? .null,
+            "thetaMaxNats": thetaBounds.map { .double(Double($0.upperBound) / 1e6) } ?? .null,
             "seed": .int(Int64(bitPattern: seed)),
             "replications": .int(Int64(replications)),
             "blocks": .int(Int64(blocks)),
@@ -174,6 +206,7 @@ public struct Summary: Sendable {
             "bias": .double(bias),
             "orphanRate": .double(orphanRate),
             "giniBlocks": .double(giniBlocks),
+            "group": groupsJSON,
             "maxShareDeviation": .double(maxShareDeviation),
             "psiShareByType": .object(psi),
             "shareAbove6xTarget": .double(shareAbove6xTarget),
@@ -186,6 +219,8 @@ public struct Summary: Sendable {
             "maxCreditedMicro": .int(maxCreditedMicro),
             "proofSpend": .double(proofSpend),
             "marketProofsBought": .int(Int64(marketProofsBought)),
-        ])
+        ]
+        if !description.isEmpty { o["description"] = .string(description) }
+        return .object(o)
     }
 }

@@ -12,16 +12,48 @@ public struct BlocksDigest: Sendable {
         public var thetaReplications = 1
         /// Points kept per Θ series (multiple of 4).
         public var maxThetaPoints = 2000
-        public init(bins: Int = 40, thetaReplications: Int = 1, maxThetaPoints: Int = 2000) {
+        /// Rows with `height < warmupBlocks` (heights start at 0) are the warm-up (Θ's climb from Θ₀): counted apart and
+        /// left out of every chart and statistic, as `summary.json` leaves them out.
+        public var warmupBlocks = 0
+        public init(bins: Int = 40, thetaReplications: Int = 1, maxThetaPoints: Int = 2000, warmupBlocks: Int = 0) {
             self.bins = bins
             self.thetaReplications = thetaReplications
             self.maxThetaPoints = maxThetaPoints
+            self.warmupBlocks = warmupBlocks
+        }
+    }
+
+    /// One replication's counted rows: enough for a per-replication mean, sd, orphan rate and ψ
+    /// shares, so the report can give confidence intervals across replications.
+    public struct ReplicationDigest: Sendable {
+        public var blocks = 0
+        public var orphans = 0
+        public var intervalSum = 0.0
+        public var intervalSumSq = 0.0
+        public var psiByType: [ProofType: Double] = [:]
+
+        public var meanInterval: Double { blocks > 0 ? intervalSum / Double(blocks) : .nan }
+        public var sdInterval: Double {
+            guard blocks > 1 else { return .nan }
+            let m = intervalSum / Double(blocks)
+            return max(0, (intervalSumSq - Double(blocks) * m * m) / Double(blocks - 1)).squareRoot()
+        }
+        public var orphanRate: Double { blocks + orphans > 0 ? Double(orphans) / Double(blocks + orphans) : .nan }
+        public func psiShare(_ t: ProofType) -> Double {
+            let total = psiByType.values.reduce(0, +)
+            return total > 0 ? (psiByType[t] ?? 0) / total : 0
         }
     }
 
     /// Rows read (main chain and orphans).
     public private(set) var rows = 0
+    /// Rows of the warm-up (`height < warmupBlocks`), main chain and orphans; not charted.
+    public private(set) var warmupRows = 0
     public private(set) var orphans = 0
+    /// Counted rows per replication.
+    public private(set) var perReplication: [Int: ReplicationDigest] = [:]
+    /// Credited ψ per type against time, over the charted replications.
+    public private(set) var psiTimeline = PsiTimeline()
     /// Intervals of main-chain blocks (orphans have no interval of their own on the chain).
     public private(set) var intervals: StreamingHistogram
     /// Θ (in micro-units, as written) against time, per charted replication.
@@ -60,7 +92,7 @@ public struct BlocksDigest: Sendable {
     }
 
     struct Columns {
-        let replication, time, theta, psi, interval, orphaned: Int
+        let replication, height, time, theta, psi, interval, orphaned: Int
         let perType: [(ProofType, Int)]
         let perTypeNames: [ProofType: String]
         let width: Int
@@ -72,6 +104,7 @@ public struct BlocksDigest: Sendable {
             }
             typealias B = RunOutputs.Blocks
             replication = try need(B.replication)
+            height = try need(B.height)
             time = try need(B.time)
             theta = try need(B.theta)
             psi = try need(B.psiCredited)
@@ -98,18 +131,69 @@ public struct BlocksDigest: Sendable {
         rows += 1
         let rep = Int(try Self.number(r, c.replication, B.replication, line: line))
         replications.insert(rep)
+        if options.warmupBlocks > 0, try Self.number(r, c.height, B.height, line: line) < Double(options.warmupBlocks) {
+            warmupRows += 1
+            return
+        }
         let orphan = try Self.number(r, c.orphaned, B.orphaned, line: line) != 0
-        if orphan { orphans += 1; return }
-        intervals.add(try Self.number(r, c.interval, B.interval, line: line))
-        if rep >= 0 && rep < options.thetaReplications {
-            let t = try Self.number(r, c.time, B.time, line: line)
+        if orphan { orphans += 1; perReplication[rep, default: .init()].orphans += 1; return }
+        let dt = try Self.number(r, c.interval, B.interval, line: line)
+        intervals.add(dt)
+        perReplication[rep, default: .init()].blocks += 1
+        perReplication[rep]!.intervalSum += dt
+        perReplication[rep]!.intervalSumSq += dt * dt
+        let charted = rep >= 0 && rep < options.thetaReplications
+        let t = try Self.number(r, c.time, B.time, line: line)
+        if charted {
             let th = try Self.number(r, c.theta, B.theta, line: line)
             theta[rep, default: MinMaxDownsampler(maxPoints: options.maxThetaPoints)].add(x: t, y: th)
         }
         psiTotal += try Self.number(r, c.psi, B.psiCredited, line: line)
-        for (t, i) in c.perType {
-            psiByType[t, default: 0] += try Self.number(r, i, c.perTypeNames[t]!, line: line)
+        var psiRow: [ProofType: Double] = [:]
+        for (ty, i) in c.perType {
+            let v = try Self.number(r, i, c.perTypeNames[ty]!, line: line)
+            psiByType[ty, default: 0] += v
+            perReplication[rep]!.psiByType[ty, default: 0] += v
+            psiRow[ty] = v
         }
+        if charted { psiTimeline.add(time: t, psi: psiRow) }
+    }
+}
+
+/// Credited ψ per proof type summed in equal time buckets (at most `maxBuckets`; the span doubles
+/// and buckets merge pairwise as time grows, like the interval histogram), with the number of
+/// blocks per bucket, so the report can chart mean credited ψ per block over time by type.
+public struct PsiTimeline: Sendable {
+    public var maxBuckets = 100
+    public private(set) var upper = 0.0
+    public private(set) var sums: [[Double]] = []   // bucket → ProofType.allCases order
+    public private(set) var blocks: [Int] = []
+
+    public var width: Double { upper / Double(maxBuckets) }
+
+    public init() {}
+
+    public mutating func add(time t: Double, psi: [ProofType: Double]) {
+        guard t.isFinite, t >= 0 else { return }
+        if upper == 0 {
+            upper = max(2 * t, 1e-9)
+            sums = Array(repeating: Array(repeating: 0, count: ProofType.allCases.count), count: maxBuckets)
+            blocks = Array(repeating: 0, count: maxBuckets)
+        }
+        while t >= upper {
+            upper *= 2
+            for i in 0..<(maxBuckets / 2) {
+                sums[i] = zip(sums[2 * i], sums[2 * i + 1]).map { $0 + $1 }
+                blocks[i] = blocks[2 * i] + blocks[2 * i + 1]
+            }
+            for i in (maxBuckets / 2)..<maxBuckets {
+                sums[i] = Array(repeating: 0, count: ProofType.allCases.count)
+                blocks[i] = 0
+            }
+        }
+        let b = min(Int(t / width), maxBuckets - 1)
+        blocks[b] += 1
+        for (k, ty) in ProofType.allCases.enumerated() { sums[b][k] += psi[ty] ?? 0 }
     }
 }
 
@@ -122,6 +206,10 @@ public struct MinerShares: Sendable, Equatable {
         public var blockShare: Double
         public var blocks: Int
         public var orphans: Int
+        /// Per replication, in file order: the miner's hash share and block share (for intervals
+        /// across replications).
+        public var hashrateShares: [Double] = []
+        public var blockShares: [Double] = []
     }
 
     public var miners: [Miner]
@@ -135,8 +223,10 @@ public struct MinerShares: Sendable, Equatable {
             return i
         }
         let (ci, cm, ch, cb, co) = (try col(M.replication), try col(M.miner), try col(M.hashrateShare), try col(M.blocks), try col(M.orphans))
+        let cs = table.column(M.blockShare)
         var order: [String] = []
         var acc: [String: (hash: Double, reps: Int, blocks: Int, orphans: Int)] = [:]
+        var perRep: [String: (hash: [Double], block: [Double])] = [:]
         for (k, r) in table.rows.enumerated() {
             func num(_ i: Int, _ n: String) throws(RunOutputsError) -> Double {
                 let s = i < r.count ? r[i] : ""
@@ -146,7 +236,10 @@ public struct MinerShares: Sendable, Equatable {
             _ = try num(ci, M.replication)
             let name = cm < r.count ? r[cm] : ""
             if acc[name] == nil { order.append(name); acc[name] = (0, 0, 0, 0) }
-            acc[name]!.hash += try num(ch, M.hashrateShare)
+            let h = try num(ch, M.hashrateShare)
+            acc[name]!.hash += h
+            perRep[name, default: ([], [])].hash.append(h)
+            if let cs { perRep[name]!.block.append(try num(cs, M.blockShare)) }
             acc[name]!.reps += 1
             acc[name]!.blocks += Int(try num(cb, M.blocks))
             acc[name]!.orphans += Int(try num(co, M.orphans))
@@ -156,7 +249,8 @@ public struct MinerShares: Sendable, Equatable {
             let a = acc[n]!
             return Miner(name: n, hashrateShare: a.hash / Double(a.reps),
                          blockShare: totalBlocks > 0 ? Double(a.blocks) / Double(totalBlocks) : 0,
-                         blocks: a.blocks, orphans: a.orphans)
+                         blocks: a.blocks, orphans: a.orphans,
+                         hashrateShares: perRep[n]?.hash ?? [], blockShares: perRep[n]?.block ?? [])
         })
     }
 }

@@ -105,6 +105,18 @@ public struct SVGPlot {
         marks.append(tip.isEmpty ? open + "/>" : open + ">" + tip + "</circle>")
     }
 
+    /// A text label at a data point, shifted `dx`, `dy` pixels (for naming scatter points).
+    public mutating func label(x: Double, y: Double, text: String, dx: Double = 6, dy: Double = 4, cls: String = "pointlabel") {
+        marks.append("<text class=\"\(cls)\" x=\"\(Self.f(px(x) + dx))\" y=\"\(Self.f(py(y) + dy))\">\(XMLText.escape(text))</text>")
+    }
+
+    /// A horizontal line across the plot at `y` (a bound, a reference value).
+    public mutating func hline(y: Double, cls: String, tooltip: String? = nil) {
+        let tip = tooltip.map { "<title>\(XMLText.escape($0))</title>" } ?? ""
+        let open = "<line class=\"\(cls)\" x1=\"\(Self.f(left))\" y1=\"\(Self.f(py(y)))\" x2=\"\(Self.f(left + plotW))\" y2=\"\(Self.f(py(y)))\""
+        marks.append(tip.isEmpty ? open + "/>" : open + ">" + tip + "</line>")
+    }
+
     public mutating func addLegend(cls: String, label: String) { legend.append((cls, label)) }
 
     public func render(id: String) -> String {

@@ -2,8 +2,8 @@ import Foundation
 import MiningCore
 
 /// `runs.csv`: one row per simulation of a sweep — `run`, `replication`, the swept parameters as
-/// `param:<key.path>` columns, then the run's flattened `summary.json` metrics
-/// (`meanInterval`, `psiShareByType.AI`, …) in code-point order.
+/// `param:<key.path>` columns, then the run's flattened `summary.json` fields
+/// (`meanInterval`, `psiShareByType.AI`, `group.pool-a.blockShare`, …) in code-point order.
 ///
 /// The column roles are read from the header alone, so `simctl merge` can recompute
 /// `aggregate.csv` from shard outputs without the scenario.
@@ -12,28 +12,57 @@ public struct SweepRunsTable: Sendable, Equatable {
     public static let replicationColumn = "replication"
     /// Columns that identify a run and are neither parameters nor metrics.
     public static let idColumns: Set<String> = [runColumn, replicationColumn, "seed"]
+    /// `summary.json` fields that describe the configuration, not an outcome: kept in `runs.csv`
+    /// (one row stays a complete record) but not aggregated; `sweep.json` lists their values.
+    public static let configurationColumns: Set<String> = ["scenario", "seed", "replications", "targetInterval", "warmupBlocks",
+                                                           "thetaMinNats", "thetaMaxNats", "description"]
     public static let parameterPrefix = "param:"
 
     public var table: CSVTable
 
     public init(table: CSVTable) { self.table = table }
 
+    /// One finished run as the cells of its row: the flattened summary fields as CSV text.
+    public struct Record: Sendable, Equatable {
+        public var run: SweepRun
+        public var cells: [Cell]
+
+        public struct Cell: Sendable, Equatable {
+            public var name: String
+            public var value: String
+        }
+
+        public init(run: SweepRun, cells: [Cell]) {
+            self.run = run
+            self.cells = cells
+        }
+
+        public init(run: SweepRun, summary: RunSummary) {
+            self.init(run: run, cells: summary.fields.map { Cell(name: $0.name, value: RunSummary.cell($0.value)) })
+        }
+    }
+
     /// Builds the table from finished runs (any order; rows come out by run index).
+    public init(parameterKeys: [String], results: [(run: SweepRun, summary: RunSummary)]) {
+        self.init(parameterKeys: parameterKeys, records: results.map { Record(run: $0.run, summary: $0.summary) })
+    }
+
+    /// Builds the table from finished runs' records (any order; rows come out by run index).
     ///
-    /// Metric columns are the union of the summaries' flattened keys; when any run reports
+    /// Metric columns are the union of the records' field names; when any run reports
     /// `psiShareByType`, all five proof types get a column so that every shard of a sweep writes
     /// the same header.
-    public init(parameterKeys: [String], results: [(run: SweepRun, summary: RunSummary)]) {
+    public init(parameterKeys: [String], records: [Record]) {
         var metrics = Set<String>()
-        for r in results { for f in r.summary.fields { metrics.insert(f.name) } }
+        for r in records { for f in r.cells { metrics.insert(f.name) } }
         if metrics.contains(where: { $0.hasPrefix("psiShareByType.") }) {
             for t in ProofType.allCases { metrics.insert("psiShareByType." + t.policyName) }
         }
         let metricNames = metrics.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) { $0.value < $1.value } }
         let header = [Self.runColumn, Self.replicationColumn] + parameterKeys.map { Self.parameterPrefix + $0 } + metricNames
-        let rows = results.sorted { $0.run.index < $1.run.index }.map { r -> [String] in
+        let rows = records.sorted { $0.run.index < $1.run.index }.map { r -> [String] in
             var values: [String: String] = [:]
-            for f in r.summary.fields { values[f.name] = RunSummary.cell(f.value) }
+            for f in r.cells { values[f.name] = f.value }
             if metrics.contains("psiShareByType.AI") {
                 for t in ProofType.allCases where values["psiShareByType." + t.policyName] == nil {
                     values["psiShareByType." + t.policyName] = "0"
@@ -47,8 +76,17 @@ public struct SweepRunsTable: Sendable, Equatable {
 
     public var header: [String] { table.header }
     public var parameterColumns: [Int] { table.header.indices.filter { table.header[$0].hasPrefix(Self.parameterPrefix) } }
+    /// Outcome columns: everything but identifiers, parameters and configuration fields.
     public var metricColumns: [Int] {
-        table.header.indices.filter { !Self.idColumns.contains(table.header[$0]) && !table.header[$0].hasPrefix(Self.parameterPrefix) }
+        table.header.indices.filter {
+            let h = table.header[$0]
+            return !Self.idColumns.contains(h) && !Self.configurationColumns.contains(h) && !h.hasPrefix(Self.parameterPrefix)
+        }
+    }
+
+    /// Configuration columns present in the header.
+    public var configurationColumnIndices: [Int] {
+        table.header.indices.filter { Self.configurationColumns.contains(table.header[$0]) }
     }
 
     public static func read(_ url: URL) throws -> SweepRunsTable {

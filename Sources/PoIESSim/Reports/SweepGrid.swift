@@ -11,6 +11,10 @@ public enum SweepError: Error, Equatable, CustomStringConvertible {
     case badRunIndex(file: String, line: Int, value: String)
     case missingFile(String)
     case runFailed(run: Int, reason: String)
+    case badManifest(String)
+    case manifestMismatch(file: String)
+    case resumeMismatch(file: String, detail: String)
+    case badBaseline(Int, combinations: Int)
 
     public var description: String {
         switch self {
@@ -26,6 +30,10 @@ public enum SweepError: Error, Equatable, CustomStringConvertible {
         case .badRunIndex(let f, let l, let v): return "\(f) line \(l): expected a non-negative integer run index, got '\(v)'"
         case .missingFile(let p): return "file '\(p)' does not exist"
         case .runFailed(let r, let why): return "run \(r) failed: \(why)"
+        case .badManifest(let p): return "\(p): not a sweep.json written by simctl (expected parameters, replications, runs, combinations)"
+        case .manifestMismatch(let f): return "\(f): a different grid (--set keys or values, --replications) than the first shard's; merge only shards of the same sweep"
+        case .resumeMismatch(let f, let d): return "\(f): \(d); it was written by a different sweep — resume with the same scenario, --set and --replications, or use a fresh --out"
+        case .badBaseline(let k, let n): return "--baseline \(k): expected a combination index from 0 to \(n - 1) (grid order: first --set slowest)"
         }
     }
 }

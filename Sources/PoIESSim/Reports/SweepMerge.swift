@@ -44,11 +44,27 @@ public enum SweepMerge {
         return Result(runs: runs, aggregate: runs.aggregate(confidence: confidence), missingRuns: missing)
     }
 
-    /// Merges and writes `out/runs.csv` and `out/aggregate.csv` (creating `out`).
+    /// Merges and writes `out/runs.csv`, `out/aggregate.csv` and — when the shards carry one —
+    /// `out/sweep.json` (the grid, which every shard's file must agree on, and the constants of
+    /// the merged rows: the same bytes as the unsharded sweep's).
+    ///
+    /// - Throws: ``SweepError/manifestMismatch(file:)`` when shards' grids differ.
     @discardableResult
     public static func mergeAndWrite(_ directories: [URL], to out: URL) throws -> Result {
+        var grid: (parameters: [SweepParameter], replications: Int, runs: Int, combinations: Int)?
+        for (k, dir) in directories.enumerated() {
+            let g = try SweepManifest.readGrid(in: dir)
+            if k == 0 { grid = g; continue }
+            let same = g?.parameters == grid?.parameters && g?.replications == grid?.replications
+                && g?.runs == grid?.runs && g?.combinations == grid?.combinations
+            guard same else { throw SweepError.manifestMismatch(file: dir.appendingPathComponent(SweepManifest.file).path) }
+        }
         let r = try merge(directories)
         try SweepOutputs.write(runs: r.runs, aggregate: r.aggregate, to: out)
+        if let g = grid {
+            try SweepManifest(parameters: g.parameters, replications: g.replications, runs: g.runs,
+                              combinations: g.combinations, shard: nil, table: r.runs).write(to: out)
+        }
         return r
     }
 }
@@ -57,6 +73,9 @@ public enum SweepMerge {
 public enum SweepOutputs {
     public static let runsFile = "runs.csv"
     public static let aggregateFile = "aggregate.csv"
+    public static let compareFile = "compare.csv"
+    public static let reportFile = "report.html"
+    public static let notebookFile = "analysis.ipynb"
 
     public static func write(runs: SweepRunsTable, aggregate: CSVTable, to out: URL) throws {
         do { try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true) } catch {

@@ -60,6 +60,7 @@ struct ScenarioDecoder {
         let warmup = try s.int("warmupBlocks", default: 0, min: 0)
         let reps = try s.int("replications", default: 1, min: 1, max: 10_000_000)
         let mode = Scenario.Mode(rawValue: try s.string("mode", default: "rate", oneOf: ["rate", "hash"]))!
+        let description = try s.string("description", default: "")
         try s.finish()
 
         // [chain]
@@ -109,7 +110,7 @@ struct ScenarioDecoder {
 
         return Scenario(file: ctx.file, name: name, seed: UInt64(seed), stop: stop, warmupBlocks: warmup,
                         replications: reps, mode: mode, chain: chain, network: network, miners: miners,
-                        providers: providers)
+                        providers: providers, description: description)
     }
 
     func decodeMiner(_ node: TOMLTree, path: [String], index: Int) throws(ScenarioError) -> Scenario.MinerGroup {

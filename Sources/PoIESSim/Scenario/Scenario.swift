@@ -29,6 +29,9 @@ public struct Scenario: Sendable {
     public var network: Network
     public var miners: [MinerGroup]
     public var providers: [ProviderGroup]
+    /// `[scenario] description`: what the scenario asks, in a sentence or two, for people (the
+    /// run report opens with it; `summary.json` carries it when given).
+    public var description: String = ""
 
     /// The consensus side of a scenario: either the chain document `[chain] chain = "…"` names
     /// (the very file `simctl mine --chain` reads), or the same keys written inline.
