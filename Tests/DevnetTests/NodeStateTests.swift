@@ -123,9 +123,7 @@ import Verifiers
         // Space returns: within a few probe intervals the node issues work again.
         node.store.writeFault.withLock { $0 = nil }
         let deadline = ContinuousClock.now + .seconds(10)
-        while true {
-            let resumed = await node.currentJob() != nil
-            if node.storageProblem == nil && resumed { break }
+        while node.storageProblem != nil || (await node.currentJob()) == nil {
             guard ContinuousClock.now < deadline else { Issue.record("the node did not resume within 10 s"); break }
             try await Task.sleep(for: .milliseconds(50))
         }

@@ -129,11 +129,11 @@ func withStratumServer(session: StratumSession.Configuration = .init(initialTSha
             try await StratumClient.withConnection(host: "127.0.0.1", port: port, worker: "w1") { miner in
                 try await StratumClient.withConnection(host: "127.0.0.1", port: port, worker: "idle", handshake: false) { idle in
                     try await StratumClient.withConnection(host: "127.0.0.1", port: port, worker: "third", handshake: false) { third in
-                        let refused = try await third.nextStrayReply()
+                        let refused = try await third.sendRaw("")
                         #expect(refused.error?.message.contains("too many connections") == true, "\(refused)")
                     }
                     // The idle connection (no subscribe/authorize) is told why, then closed.
-                    let told = try await idle.nextStrayReply()
+                    let told = try await idle.sendRaw("")
                     #expect(told.error?.message.contains("mining.subscribe") == true, "\(told)")
                     await #expect(throws: (any Error).self) { try await idle.sendRaw("{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}\n") }
                 }
