@@ -36,9 +36,7 @@ import Verifiers
         let providers: [any ProofProvider] = [VDFProofProvider(T: 256), AIProofProvider()]
         var heads: [BlockRecord] = []
         do {
-            // A proof wait: every block here must carry both proofs (by default the first job
-            // of a head goes out at once, before the proofs, and Θ₀ = 2 nats seals it at once).
-            let node = try DevnetNode(dataDir: dir, options: NodeOptions(proofWait: .seconds(2)), providers: providers)
+            let node = try DevnetNode(dataDir: dir, providers: providers)
             let events = await node.chainEvents()
             await node.start()
             let miner = LocalMiner(node: node, threads: 1)

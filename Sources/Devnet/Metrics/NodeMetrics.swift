@@ -27,10 +27,6 @@ public final class NodeMetrics: Sendable {
     public let chainHeight: CoreMetrics.Meter
     public let theta: CoreMetrics.Meter
     public let sessions: CoreMetrics.Meter
-    /// Failed block-store writes (disk full, I/O errors).
-    public let storageErrors: CoreMetrics.Counter
-    /// 1 while the store takes writes, 0 while it does not (the node then issues no work).
-    public let storageWritable: CoreMetrics.Meter
     let rejected: [ShareRejection: CoreMetrics.Counter]
     let selected: [ProofType: CoreMetrics.Counter]
 
@@ -61,9 +57,6 @@ public final class NodeMetrics: Sendable {
         chainHeight = CoreMetrics.Meter(label: "animica_chain_height", factory: f)
         theta = CoreMetrics.Meter(label: "animica_chain_theta_micro", factory: f)
         sessions = CoreMetrics.Meter(label: "animica_miner_connected_sessions", factory: f)
-        storageErrors = CoreMetrics.Counter(label: "animica_node_storage_errors_total", factory: f)
-        storageWritable = CoreMetrics.Meter(label: "animica_node_storage_writable", factory: f)
-        storageWritable.set(1)
         var r: [ShareRejection: CoreMetrics.Counter] = [:]
         for c in ShareRejection.allCases {
             r[c] = CoreMetrics.Counter(label: "animica_miner_shares_rejected_total", dimensions: [("reason", c.label)], factory: f)

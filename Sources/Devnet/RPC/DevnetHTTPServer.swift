@@ -28,14 +28,6 @@ public enum DevnetHTTPServer {
             return json(reply)
         }
         router.get("/openrpc") { _, _ -> Response in json(OpenRPC.document) }
-        // 503 with the reason while the block store cannot be written (the node issues no work).
-        router.get("/healthz") { _, _ -> Response in
-            if let problem = rpc.node.storageProblem {
-                return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain"],
-                                body: .init(byteBuffer: ByteBuffer(string: "storage: \(problem)\n")))
-            }
-            return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
-        }
         router.get("/metrics") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(string: rpc.node.metrics.render())))

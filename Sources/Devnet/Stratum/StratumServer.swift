@@ -29,25 +29,14 @@ public final class StratumServer: Sendable {
         public var globalSubmitRefillPerSecond: Double
         /// How often `animica_miner_hashrate_shares_per_sec` is sampled.
         public var hashrateSampleInterval: Duration
-        /// Live connections one address may hold (a farm behind NAT shares one address).
-        public var maxConnectionsPerAddress: Int
-        /// A connection that has not subscribed and authorized within this time is closed.
-        public var handshakeTimeout: Duration
-        /// Sessions closed for abuse from one address within `banDuration` that ban the address
-        /// for new connections (its other live sessions are never cut).
-        public var offencesBeforeBan: Int
 
         public init(host: String = "127.0.0.1", port: Int = 11333, session: StratumSession.Configuration = .init(),
                     maxLineLength: Int = 16 * 1024, globalSubmitCapacity: Double = 100_000,
-                    globalSubmitRefillPerSecond: Double = 50_000, hashrateSampleInterval: Duration = .seconds(5),
-                    maxConnectionsPerAddress: Int = 256, handshakeTimeout: Duration = .seconds(30), offencesBeforeBan: Int = 3) {
+                    globalSubmitRefillPerSecond: Double = 50_000, hashrateSampleInterval: Duration = .seconds(5)) {
             self.host = host; self.port = port; self.session = session; self.maxLineLength = maxLineLength
             self.globalSubmitCapacity = globalSubmitCapacity
             self.globalSubmitRefillPerSecond = globalSubmitRefillPerSecond
             self.hashrateSampleInterval = hashrateSampleInterval
-            self.maxConnectionsPerAddress = max(1, maxConnectionsPerAddress)
-            self.handshakeTimeout = handshakeTimeout
-            self.offencesBeforeBan = max(1, offencesBeforeBan)
         }
     }
 
@@ -116,9 +105,6 @@ final class StratumServerCore: Sendable {
     let extranonces = ExtranonceAllocator()
     private let globalBucket: Mutex<TokenBucket>
     private let bans = Mutex<[String: ContinuousClock.Instant]>([:])
-    /// Per address: sessions closed for abuse (count, since) and live connections.
-    private let offences = Mutex<[String: (count: Int, since: ContinuousClock.Instant)]>([:])
-    private let perAddress = Mutex<[String: Int]>([:])
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
 
     init(configuration: StratumServer.Configuration, provider: any WorkProvider, metrics: StratumMetrics, logger: Logger) {
@@ -161,45 +147,10 @@ final class StratumServerCore: Sendable {
         }
     }
 
-    /// Takes a connection slot for `address`; false when it holds its cap already.
-    func admitConnection(_ address: String) -> Bool {
-        let cap = configuration.maxConnectionsPerAddress
-        return perAddress.withLock { m in
-            let n = m[address, default: 0]
-            guard n < cap else { return false }
-            m[address] = n + 1
-            return true
-        }
-    }
-
-    func releaseConnection(_ address: String) {
-        perAddress.withLock { m in
-            let n = m[address, default: 1] - 1
-            m[address] = n > 0 ? n : nil
-        }
-    }
-
-    /// A session of `address` was closed for abuse. One offence closes only that session: many
-    /// miners share an address (NAT, one host), and their sessions keep working. An address with
-    /// ``StratumServer/Configuration/offencesBeforeBan`` offences within the ban duration is
-    /// refused new connections until `until` (docs/decisions/devnet-stratum.md).
-    func offence(_ address: String, until: ContinuousClock.Instant) {
-        let now = ContinuousClock.now
-        let window = configuration.session.banDuration
-        let count: Int = offences.withLock { o in
-            if o.count > 10_000 { o = o.filter { now - $0.value.since < window } }
-            var e = o[address] ?? (0, now)
-            if now - e.since >= window { e = (0, now) }
-            e.count += 1
-            o[address] = e
-            return e.count
-        }
-        guard count >= configuration.offencesBeforeBan else {
-            logger.notice("stratum session closed for abuse", metadata: ["peer": "\(address)", "offences": "\(count)"])
-            return
-        }
-        logger.notice("stratum peer banned", metadata: ["peer": "\(address)", "offences": "\(count)"])
+    func ban(_ address: String, until: ContinuousClock.Instant) {
+        logger.notice("stratum peer banned", metadata: ["peer": "\(address)"])
         bans.withLock { b in
+            let now = ContinuousClock.now
             if b.count > 10_000 { b = b.filter { $0.value > now } }
             b[address] = until
         }
@@ -219,8 +170,6 @@ final class StratumConnectionHandler: ChannelDuplexHandler {
     private var address = "?"
     private var subscription: Int?
     private var ticker: RepeatedTask?
-    private var handshakeTimer: Scheduled<Void>?
-    private var holdsSlot = false
     /// A block is being sealed: later lines wait in `backlog`, reads pause.
     private var sealing = false
     private var backlog = CircularBuffer<LineFrame>()
@@ -236,15 +185,13 @@ final class StratumConnectionHandler: ChannelDuplexHandler {
     func channelActive(context: ChannelHandlerContext) {
         address = context.remoteAddress?.ipAddress ?? "?"
         if core.bannedUntil(address) != nil {
-            refuse(context, reason: .banned, message: "banned")
+            closing = true
+            let line = StratumWire.error(id: .null, code: ShareRejection.rateLimited.rawValue, message: "banned")
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: line))).whenComplete { _ in
+                context.close(promise: nil)
+            }
             return
         }
-        guard core.admitConnection(address) else {
-            refuse(context, reason: .perAddressCap,
-                   message: "too many connections from this address (at most \(core.configuration.maxConnectionsPerAddress))")
-            return
-        }
-        holdsSlot = true
         guard let en1 = core.extranonces.allocate() else {
             closing = true
             context.close(promise: nil)
@@ -263,29 +210,7 @@ final class StratumConnectionHandler: ChannelDuplexHandler {
         if let current { newJob(current) }
         // Vardiff hears about silence from the clock, not from shares.
         ticker = loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in me.value.tick() }
-        let timeout = core.configuration.handshakeTimeout
-        handshakeTimer = loop.scheduleTask(in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
-                                                             + timeout.components.attoseconds / 1_000_000_000)) {
-            me.value.handshakeDeadline()
-        }
         context.fireChannelActive()
-    }
-
-    /// Answers one error line and closes, counting why.
-    private func refuse(_ context: ChannelHandlerContext, reason: StratumMetrics.Refusal, message: String) {
-        closing = true
-        core.metrics.refused(reason)
-        let line = StratumWire.error(id: .null, code: ShareRejection.rateLimited.rawValue, message: message)
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: line))).whenComplete { _ in
-            context.close(promise: nil)
-        }
-    }
-
-    private func handshakeDeadline() {
-        guard !closing, let session, let context else { return }
-        guard !session.subscribed || session.authorizedWorkers.isEmpty else { return }
-        refuse(context, reason: .handshakeTimeout,
-               message: "no mining.subscribe and mining.authorize within \(core.configuration.handshakeTimeout)")
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -297,11 +222,8 @@ final class StratumConnectionHandler: ChannelDuplexHandler {
             core.closed(context.channel)
         }
         if let id = subscription { core.jobs.unsubscribe(id); subscription = nil }
-        if holdsSlot { holdsSlot = false; core.releaseConnection(address) }
         ticker?.cancel()
         ticker = nil
-        handshakeTimer?.cancel()
-        handshakeTimer = nil
         backlog.removeAll()
         context.fireChannelInactive()
     }
@@ -399,7 +321,7 @@ final class StratumConnectionHandler: ChannelDuplexHandler {
             case .renotify(let job, let wireId):
                 out += StratumWire.notify(job, jobId: wireId, clean: false)
             case .close(let until):
-                if let until { core.offence(address, until: until) }
+                if let until { core.ban(address, until: until) }
                 close()
             }
         }

@@ -27,11 +27,9 @@ import MiningCore
 ///   invalid traffic (malformed lines, unknown methods, invalid shares) and by subscribe/authorize
 ///   messages; accepted and stale shares — volume the server's own difficulty caused — are free.
 ///   An empty bucket answers 26 to everything;
-/// - **closing** counts invalid shares only (low difficulty, duplicate, wrong job data, not
+/// - **bans** count invalid shares only (low difficulty, duplicate, wrong job data, not
 ///   subscribed/authorized): past ``Configuration/banMinShares`` judged shares, a ratio above
-///   ``Configuration/banInvalidRatio`` closes the session as abusive; so do
-///   ``Configuration/closeAfterRateLimited`` messages in a row refused by the empty bucket. The
-///   server decides whether the address is banned (only repeated offenders are).
+///   ``Configuration/banInvalidRatio`` closes the connection with a ban.
 public struct StratumSession: Sendable {
     public struct Configuration: Sendable, Equatable {
         /// A fixed first threshold; `nil` uses the threshold that gives ``initialHashrate`` its
@@ -53,15 +51,11 @@ public struct StratumSession: Sendable {
         public var banMinShares: Int
         public var banInvalidRatio: Double
         public var banDuration: Duration
-        /// Messages answered 26 in a row (an empty bucket) that close the session: a flood of
-        /// garbage is cut off, not rate limited forever.
-        public var closeAfterRateLimited: Int
 
         public init(initialTShareMicro: Int64? = nil, initialHashrate: Double = 1e4, targetSharesPerMinute: Double? = 15,
                     vardiffInterval: Duration = .seconds(30), fastShares: Int = 4, silence: Duration? = nil,
                     minTShareMicro: Int64 = 0, bucketCapacity: Double = 200, bucketRefillPerSecond: Double = 100,
-                    banMinShares: Int = 50, banInvalidRatio: Double = 0.5, banDuration: Duration = .seconds(600),
-                    closeAfterRateLimited: Int = 100) {
+                    banMinShares: Int = 50, banInvalidRatio: Double = 0.5, banDuration: Duration = .seconds(600)) {
             self.initialTShareMicro = initialTShareMicro
             self.initialHashrate = initialHashrate
             self.targetSharesPerMinute = targetSharesPerMinute
@@ -74,7 +68,6 @@ public struct StratumSession: Sendable {
             self.banMinShares = banMinShares
             self.banInvalidRatio = banInvalidRatio
             self.banDuration = banDuration
-            self.closeAfterRateLimited = max(1, closeAfterRateLimited)
         }
 
         /// The first threshold of a session (before clamping to the job's Θ).
@@ -122,8 +115,6 @@ public struct StratumSession: Sendable {
     public private(set) var retargets = 0
 
     private var bucket: TokenBucket
-    /// Messages refused in a row by the empty bucket.
-    private var limitedInARow = 0
     /// Wire id → (node job id, threshold) of recently notified jobs (last 32).
     private var issued: [(wireId: String, jobId: String, t: Int64)] = []
     private var windowStart: ContinuousClock.Instant?
@@ -149,14 +140,8 @@ public struct StratumSession: Sendable {
         case .invalid(let i, _, _), .request(let i, _): id = i
         }
         guard bucket.hasToken(now: now) else {
-            limitedInARow += 1
-            let reply = Action.replyError(id: id, code: ShareRejection.rateLimited.rawValue, message: ShareRejection.rateLimited.message)
-            guard limitedInARow < configuration.closeAfterRateLimited else {
-                return [reply, .close(bannedUntil: now + configuration.banDuration)]
-            }
-            return [reply]
+            return [.replyError(id: id, code: ShareRejection.rateLimited.rawValue, message: ShareRejection.rateLimited.message)]
         }
-        limitedInARow = 0
         switch inbound {
         case .invalid(let id, let code, let message):
             _ = bucket.take(now: now)

@@ -59,8 +59,7 @@ struct BenchStratum: AsyncParsableCommand {
             banMinShares: Int.max)
         let server = try await StratumServer.bind(
             provider: provider,
-            configuration: .init(host: "127.0.0.1", port: 0, session: session, globalSubmitCapacity: 1e9, globalSubmitRefillPerSecond: 1e9,
-                                 maxConnectionsPerAddress: sessions + 16),
+            configuration: .init(host: "127.0.0.1", port: 0, session: session, globalSubmitCapacity: 1e9, globalSubmitRefillPerSecond: 1e9),
             metrics: .discarding())
         let port = server.localPort
         let rssStart = Self.rssKiB()
