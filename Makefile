@@ -111,7 +111,7 @@ $(VENV)/.installed: $(NB_REQUIREMENTS)
 # `make test` does the same with TEST_FUZZ_SECONDS. A crash or hang fails the run and leaves the
 # input in .build/fuzz/crashes/<target>/; new interesting inputs go to .build/fuzz/work/<target>/.
 FUZZ_SECONDS ?= 300
-TEST_FUZZ_SECONDS ?= 30
+TEST_FUZZ_SECONDS ?= 20
 FUZZ_TARGETS ?= json policy chain scenario stratum envelope
 FUZZ_SCRATCH := .build/fuzz
 FUZZ_BIN := $(FUZZ_SCRATCH)/debug/PoIESFuzz
