@@ -11,10 +11,11 @@ import Verifiers
 /// spec §9 error codes, and bad input that must not take the server down.
 @Suite struct RPCTests {
     /// A started node without a local miner (the head moves only when a test seals a block).
-    static func node(theta0: Int64 = 6_000_000) async throws -> DevnetNode {
+    static func node(theta0: Int64 = 6_000_000, staleGrace: Duration = .seconds(1)) async throws -> DevnetNode {
         // No template refresh and a long job TTL: the tests' jobs must not age out on a loaded machine.
         let n = try DevnetNode(config: Fixtures.config(theta0: theta0), dataDir: Fixtures.tempDir("rpc"),
-                               options: NodeOptions(templateRefresh: .seconds(3600), jobTTL: .seconds(3600)))
+                               options: NodeOptions(templateRefresh: .seconds(3600), jobTTL: .seconds(3600),
+                                                    staleGrace: staleGrace))
         await n.start()
         return n
     }
