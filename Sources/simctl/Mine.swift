@@ -70,7 +70,7 @@ struct Mine: AsyncParsableCommand {
     @Option(help: "Mine for another node: stratum+tcp://HOST:PORT or ws://HOST:PORT/ws (env MINER_CONNECT).")
     var connect: String?
 
-    @Option(help: "Stop after this many new blocks (env MINER_BLOCKS; default: run until stopped).")
+    @Option(help: "Stop once the best chain has grown by this many blocks (env MINER_BLOCKS; default: run until stopped).")
     var blocks: Int?
 
     @Option(name: .customLong("vdf-t"), help: "VDF squarings per block proof, 256 … vdfMaxT (env MINER_VDF_T; default 4096).")
@@ -207,10 +207,12 @@ struct Mine: AsyncParsableCommand {
         await node.start()
         let miner = threads > 0 ? LocalMiner(node: node, threads: threads, maxHashesPerSecond: maxHashrate > 0 ? maxHashrate : nil) : nil
 
+        // One per-address record (caps, offences, bans) for the WebSocket and Stratum endpoints.
+        let peers = PeerRegistry()
         var server: RunningHTTPServer?
         if let (host, port) = rpcAddress {
             let rpcLogger = Logger(label: "devnet.rpc")
-            let app = DevnetHTTPServer.makeApplication(rpc: DevnetRPC(node: node), host: host, port: port, logger: rpcLogger) { bound in
+            let app = DevnetHTTPServer.makeApplication(rpc: DevnetRPC(node: node, peers: peers), host: host, port: port, logger: rpcLogger) { bound in
                 CLI.printJSON(["event": "listening", "rpc": .string("http://\(host):\(bound)/rpc"), "ws": .string("ws://\(host):\(bound)/ws"),
                                "metrics": .string("http://\(host):\(bound)/metrics")])
                 fflush(nil)
@@ -221,7 +223,7 @@ struct Mine: AsyncParsableCommand {
         if let (host, port) = stratumAddress {
             do {
                 stratumServer = try await StratumServer.bind(
-                    provider: node, configuration: .init(host: host, port: port),
+                    provider: node, configuration: .init(host: host, port: port), peers: peers,
                     metrics: StratumMetrics(factory: node.metrics.factory), logger: Logger(label: "devnet.stratum"))
             } catch {
                 throw CLI.fail("--stratum", "cannot listen on \(host):\(port): \(error)")
@@ -237,7 +239,9 @@ struct Mine: AsyncParsableCommand {
                 }
             }
             group.addTask {
-                var mined = 0
+                // Counted as growth of the best chain, not head events: a sibling at the same
+                // height can become head (a reorg), and a user asking for N blocks wants N heights.
+                let startHeight = await node.head.height
                 for await e in events where e.isHead {
                     let r = e.record
                     var psiByType: [String: Int64] = [:]
@@ -250,8 +254,7 @@ struct Mine: AsyncParsableCommand {
                     fflush(nil)
                     let split = e.proofs.sorted { $0.type.nullifierName < $1.type.nullifierName }.map { "\($0.type.nullifierName) \(Self.nats($0.creditedMicro, digits: 3))" }.joined(separator: ", ")
                     logger.info("block \(r.height) \(Hex.encode(r.hash.prefix(6)))… Θ=\(Self.nats(r.thetaMicro, digits: 3)) H=\(Self.nats(r.h, digits: 3)) Σψ=\(Self.nats(r.psiMicro, digits: 3))\(split.isEmpty ? "" : " (\(split))") +\(e.intervalMs)ms via \(e.source.rawValue)")
-                    mined += 1
-                    if blocks >= 0, mined >= blocks { return }
+                    if blocks >= 0, r.height >= startHeight + UInt64(blocks) { return }
                 }
             }
             group.addTask {

@@ -1,7 +1,12 @@
 import Foundation
 import MiningCore
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Synchronization
 import Testing
 import TestSupport
+import Verifiers
 @testable import Devnet
 
 /// Bounded node state (issue 15): one node per data dir, the in-memory window, the main chain
@@ -89,5 +94,78 @@ import TestSupport
         let third = try Simctl.run(["mine", "--threads", "1", "--data-dir", dir, "--rpc", "off", "--proofs", "none", "--blocks", "1"],
                                    timeout: 120)
         #expect(third.status == 0, "\(third.stderr.suffix(500))")
+    }
+
+    /// A store that cannot be written (an injected full disk): the node counts the failure, stops
+    /// issuing work, answers 503 on /healthz with the reason, and resumes on its own once writes
+    /// succeed again — losing nothing it acknowledged.
+    @Test(.timeLimit(.minutes(2))) func storageFailureStopsWorkUntilWritesSucceed() async throws {
+        let node = try DevnetNode(config: Fixtures.config(theta0: 1_000_000), dataDir: Fixtures.tempDir("diskfull"),
+                                  options: NodeOptions(templateRefresh: .seconds(3600), jobTTL: .seconds(3600)))
+        await node.start()
+        let job = try #require(await node.currentJob())
+        node.store.writeFault.withLock { $0 = "disk full (injected)" }
+        let nonce = Fixtures.nonce(for: job.template) { $0 >= job.blockTarget }
+        let r = await node.submitShare(ShareSubmission(jobId: job.jobId, nonce: nonce, tShareMicro: 0, worker: "t"))
+        #expect((try? r.get())?.isBlock == false, "a block that could not be stored was reported sealed")
+        #expect(await node.head.height == 0)
+        #expect(node.storageProblem?.contains("disk full") == true)
+        #expect(await node.currentJob() == nil, "work is still issued on a store that cannot be written")
+        #expect(node.metrics.render().contains("animica_node_storage_errors_total 1"))
+        #expect(node.metrics.render().contains("animica_node_storage_writable 0"))
+        let app = Application(router: DevnetHTTPServer.makeRouter(rpc: DevnetRPC(node: node)))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { r in
+                #expect(r.status == .serviceUnavailable)
+                #expect(String(buffer: r.body).contains("disk full"))
+            }
+        }
+        // Space returns: within a few probe intervals the node issues work again.
+        node.store.writeFault.withLock { $0 = nil }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while true {
+            let resumed = await node.currentJob() != nil
+            if node.storageProblem == nil && resumed { break }
+            guard ContinuousClock.now < deadline else { Issue.record("the node did not resume within 10 s"); break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(node.metrics.render().contains("animica_node_storage_writable 1"))
+        let again = try #require(await node.currentJob())
+        let n2 = Fixtures.nonce(for: again.template) { $0 >= again.blockTarget }
+        let sealed = await node.submitShare(ShareSubmission(jobId: again.jobId, nonce: n2, tShareMicro: 0, worker: "t"))
+        #expect((try? sealed.get())?.isBlock == true)
+        #expect(await node.head.height == 1)
+        #expect(try node.store.headHash() == (await node.head.hash))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { r in #expect(r.status == .ok) }
+        }
+        await node.stop()
+    }
+
+    /// Always a job: `miner_getWork` answers a job to every call while the node mines at full
+    /// speed with its default proofs — from a fresh chain, where heads change every few ms.
+    @Test(.timeLimit(.minutes(15)))  // includes waiting for the HeavyTests gate
+    func getWorkAlwaysAnswersAJobWhileMining() async throws {
+        try await HeavyTests.exclusive {
+            let node = try DevnetNode(dataDir: Fixtures.tempDir("getwork"),
+                                      providers: [VDFProofProvider(T: 4096), AIProofProvider()])
+            await node.start()
+            let miner = LocalMiner(node: node, threads: 1)
+            let rpc = DevnetRPC(node: node)
+            var jobs = 0, heights = Set<Int64>()
+            var failures: [String] = []
+            for i in 0..<300 {
+                let reply = await rpc.handle(Data(RPCTests.request("miner_getWork", [], id: Int64(i + 1)).utf8))
+                if case .int(let h)? = reply?["result"]?["height"] { jobs += 1; heights.insert(h) } else {
+                    failures.append(reply?.canonical ?? "no reply")
+                }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            miner.stop()
+            await node.stop()
+            #expect(jobs == 300, "\(300 - jobs) of 300 calls had no job, e.g. \(failures.prefix(2))")
+            #expect(heights.count > 10, "the node mined too little for the test to mean anything: \(heights.count) heights")
+            print("getWork while mining: \(jobs)/300 jobs over \(heights.count) heights")
+        }
     }
 }

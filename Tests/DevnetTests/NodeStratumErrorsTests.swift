@@ -14,7 +14,8 @@ import Testing
         // A fixed share threshold of 1 nat (vardiff off), below the node's Θ₀ of 6 nats.
         let session = StratumSession.Configuration(initialTShareMicro: 1_000_000, targetSharesPerMinute: nil)
         let server = try await StratumServer.bind(provider: node,
-                                                  configuration: .init(host: "127.0.0.1", port: 0, session: session),
+                                                  configuration: .init(host: "127.0.0.1", port: 0, session: session,
+                                                                       handshakeTimeout: .seconds(600)),
                                                   metrics: StratumMetrics(factory: node.metrics.factory))
         let serving = Task { try await server.run() }
         try await StratumClient.withConnection(host: "127.0.0.1", port: server.localPort, worker: "w1") { c in

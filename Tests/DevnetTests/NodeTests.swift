@@ -36,7 +36,9 @@ import Verifiers
         let providers: [any ProofProvider] = [VDFProofProvider(T: 256), AIProofProvider()]
         var heads: [BlockRecord] = []
         do {
-            let node = try DevnetNode(dataDir: dir, providers: providers)
+            // A proof wait: every block here must carry both proofs (by default the first job
+            // of a head goes out at once, before the proofs, and Θ₀ = 2 nats seals it at once).
+            let node = try DevnetNode(dataDir: dir, options: NodeOptions(proofWait: .seconds(2)), providers: providers)
             let events = await node.chainEvents()
             await node.start()
             let miner = LocalMiner(node: node, threads: 1)
@@ -63,7 +65,7 @@ import Verifiers
 
     @Test func refreshesTemplatesAndIssuesCleanJobsOnNewHeads() async throws {
         let node = try DevnetNode(config: Fixtures.config(theta0: 1_000_000), dataDir: Fixtures.tempDir(),
-                                  options: NodeOptions(templateRefresh: .milliseconds(50)))
+                                  options: NodeOptions(templateRefresh: .milliseconds(50), staleGrace: .seconds(5)))
         let jobs = await node.jobUpdates()
         await node.start()
         var it = jobs.makeAsyncIterator()
@@ -74,20 +76,21 @@ import Verifiers
         #expect(refreshed.template.parentHash == first.template.parentHash)
         // Seal a block through a share: the next job is clean and builds on it.
         let nonce = Fixtures.nonce(for: refreshed.template) { $0 >= refreshed.blockTarget }
+        // Found before the seal, so the grace (5 s here: a loaded machine can stall 1 s) is not spent searching.
+        let late = Fixtures.nonce(for: refreshed.template, from: 1_000_000) { $0 >= refreshed.blockTarget }
         let r = await node.submitShare(ShareSubmission(jobId: refreshed.jobId, nonce: nonce, tShareMicro: 0, worker: "t"))
         #expect((try? r.get())?.isBlock == true)
         var next = try #require(await it.next())
         while !next.cleanJobs { next = try #require(await it.next()) }
         #expect(next.template.height == 2)
-        // For the stale grace (1 s) a share for the old head's job is a share, never a block —
+        // For the stale grace a share for the old head's job is a share, never a block —
         // even one that meets the old block target — and is counted as stale_grace.
-        let late = Fixtures.nonce(for: refreshed.template, from: 1_000_000) { $0 >= refreshed.blockTarget }
         let grace = await node.submitShare(ShareSubmission(jobId: refreshed.jobId, nonce: late, tShareMicro: 0, worker: "t"))
         #expect((try? grace.get())?.isBlock == false)
         #expect(await node.head.height == 1)
         #expect(node.metrics.render().contains("animica_miner_shares_stale_grace_total 1"))
         // After the grace the old job is stale.
-        try await Task.sleep(for: .milliseconds(1100))
+        try await Task.sleep(for: .milliseconds(5100))
         let stale = await node.submitShare(ShareSubmission(jobId: refreshed.jobId, nonce: Nonce(counter: 999_999), tShareMicro: 0, worker: "t"))
         #expect(stale == .failure(.staleJob))
         await node.stop()

@@ -94,7 +94,8 @@ import Verifiers
     }
 
     @Test func getWorkSubmitShareDuplicateAndSubmitBlock() async throws {
-        let node = try await Self.node()
+        // A 10-minute grace: the stale share below must land within it on a loaded machine too.
+        let node = try await Self.node(staleGrace: .seconds(600))
         let config = node.config
         try await withApp(node) { client in
             let work = try await Self.call(client, Self.request("miner_getWork"))
@@ -117,14 +118,14 @@ import Verifiers
             #expect(lowReply["error"]?["code"] == .int(23))
             // A full block through miner_submitBlock.
             let sealing = Fixtures.nonce(for: template) { $0 >= template.params.thetaMicro }
+            let staleNonce = Fixtures.nonce(for: template, from: 1_000_000) { $0 >= template.params.thetaMicro }
             let block = Block(header: template, nonce: sealing, proofs: [])
             let sub = try await Self.call(client, Self.request("miner_submitBlock", [block.json]))
             #expect(sub["result"]?["isHead"] == .bool(true))
             let again = try await Self.call(client, Self.request("miner_submitBlock", [block.json]))
             #expect(again["error"]?["code"] == .int(20))
-            // The old job is on the replaced head: within the stale grace (1 s) a share is still
+            // The old job is on the replaced head: within the stale grace a share is still
             // accepted, never as a block (NodeTests checks the stale answer after the grace).
-            let staleNonce = Fixtures.nonce(for: template, from: 1_000_000) { $0 >= template.params.thetaMicro }
             let staleEnv = HashShareProof.envelope(template: template, nonce: staleNonce, chainId: config.chainId).json
             let stale = try await Self.call(client, Self.request("miner_submitShare", [staleEnv]))
             #expect(stale["result"] == ["accepted": true, "isBlock": false], "\(stale)")

@@ -31,13 +31,19 @@ struct NoMetrics: MetricsFactory {
     func destroyMeter(_ handler: any MeterHandler) {}
 }
 
-/// Runs a Stratum server on an ephemeral loopback port around `body`.
+/// Runs a Stratum server on an ephemeral loopback port around `body`. The handshake timeout is
+/// 10 minutes unless a test sets it: connections that send raw lines without authorizing must not
+/// be closed by it while a loaded machine stalls the test (the default 30 s did, in CI).
 func withStratumServer(session: StratumSession.Configuration = .init(initialTShareMicro: 1_000_000, targetSharesPerMinute: nil),
+                       maxConnectionsPerAddress: Int = 256, handshakeTimeout: Duration = .seconds(600),
                        job: MiningJob, _ body: (InMemoryWorkProvider, Int) async throws -> Void) async throws {
     let provider = InMemoryWorkProvider()
     await provider.push(job)
-    let server = try await StratumServer.bind(provider: provider, configuration: .init(host: "127.0.0.1", port: 0, session: session),
-                                              metrics: StratumMetrics(factory: NoMetrics()))
+    let server = try await StratumServer.bind(
+        provider: provider,
+        configuration: .init(host: "127.0.0.1", port: 0, session: session, handshakeTimeout: handshakeTimeout),
+        peers: PeerRegistry(configuration: .init(maxConnectionsPerAddress: maxConnectionsPerAddress)),
+        metrics: StratumMetrics(factory: NoMetrics()))
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await server.run() }
         try await body(provider, server.localPort)
@@ -113,6 +119,42 @@ func withStratumServer(session: StratumSession.Configuration = .init(initialTSha
                 let first = await it.next()
                 #expect(first == .share(jobId: job.jobId, verdict: .accepted(isBlock: false)))
                 group.cancelAll()
+            }
+        }
+    }
+
+    /// One address holds at most its cap of connections (the next gets one error line and is
+    /// closed), and a connection that never subscribes and authorizes is closed after the
+    /// handshake timeout — while a session that did keeps working.
+    @Test(.timeLimit(.minutes(1))) func perAddressCapAndHandshakeTimeout() async throws {
+        try await withStratumServer(maxConnectionsPerAddress: 2, handshakeTimeout: .milliseconds(400), job: job) { _, port in
+            try await StratumClient.withConnection(host: "127.0.0.1", port: port, worker: "w1") { miner in
+                // The server closes both connections below; the client may report that close
+                // (I/O on a closed channel) when it leaves them — what counts is what was read.
+                var refusedWhy = "", toldWhy = "", closedAfter = false
+                do {
+                    try await StratumClient.withConnection(host: "127.0.0.1", port: port, worker: "idle", handshake: false) { idle in
+                        do {
+                            try await StratumClient.withConnection(host: "127.0.0.1", port: port, worker: "third", handshake: false) { third in
+                                refusedWhy = try await third.nextStrayReply().error?.message ?? ""
+                            }
+                        } catch where !refusedWhy.isEmpty {}
+                        // The idle connection (no subscribe/authorize) is told why, then closed.
+                        toldWhy = try await idle.nextStrayReply().error?.message ?? ""
+                        do {
+                            try await Task.sleep(for: .milliseconds(100))
+                            try await idle.sendRaw("{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}\n")
+                            _ = try await idle.request("mining.subscribe", [])
+                        } catch { closedAfter = true }
+                    }
+                } catch where !toldWhy.isEmpty {}
+                #expect(refusedWhy.contains("too many connections"), "\(refusedWhy)")
+                #expect(toldWhy.contains("mining.subscribe"), "\(toldWhy)")
+                #expect(closedAfter, "the idle connection still answered after the handshake timeout")
+                // The miner, past the timeout, still gets answers.
+                try await Task.sleep(for: .milliseconds(500))
+                let r = try await miner.request("mining.authorize", ["w2", "x"])
+                #expect(r.result == .bool(true))
             }
         }
     }

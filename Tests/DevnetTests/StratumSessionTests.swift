@@ -171,6 +171,20 @@ import Testing
         #expect(!stale.contains { if case .close = $0 { true } else { false } })
     }
 
+    /// A flood of garbage is answered 26 once the bucket is empty — and after
+    /// `closeAfterRateLimited` such answers in a row the session is closed, not rate limited forever.
+    @Test func garbageFloodIsClosedNotRateLimitedForever() {
+        var s = StratumSession(extranonce1: 1, configuration: .init(bucketCapacity: 5, bucketRefillPerSecond: 0,
+                                                                  closeAfterRateLimited: 10))
+        var closedAt: Int?
+        for i in 0..<100 where closedAt == nil {
+            let actions = s.receive(.invalid(id: .int(Int64(i)), code: -32700, message: "parse error"), now: t0)
+            if actions.contains(where: { if case .close = $0 { true } else { false } }) { closedAt = i }
+        }
+        // 5 tokens, then 10 refusals in a row: the 15th message closes it.
+        #expect(closedAt == 14)
+    }
+
     @Test func parserMapsDefectsToJSONRPCCodes() {
         func code(_ s: String) -> Int? {
             if case .invalid(_, let c, _) = StratumInbound.parse(Array(s.utf8)) { return c }

@@ -86,6 +86,9 @@ public final class StratumClient: Sendable {
         return try await rpc.nextStray()
     }
 
+    /// The next reply nobody asked for (e.g. the error line a server sends before it closes).
+    public func nextStrayReply() async throws -> RPCReply { try await rpc.nextStray() }
+
     public func subscribe(userAgent: String) async throws {
         let r = try await request("mining.subscribe", [.string(userAgent)])
         if let e = r.error { throw ExternalWorkError.remote(e) }

@@ -27,7 +27,15 @@ public final class NodeMetrics: Sendable {
     public let chainHeight: CoreMetrics.Meter
     public let theta: CoreMetrics.Meter
     public let sessions: CoreMetrics.Meter
+    /// Failed block-store writes (disk full, I/O errors).
+    public let storageErrors: CoreMetrics.Counter
+    /// 1 while the store takes writes, 0 while it does not (the node then issues no work).
+    public let storageWritable: CoreMetrics.Meter
     let rejected: [ShareRejection: CoreMetrics.Counter]
+    /// `animica_getwork_connections_refused_total` by ``PeerRegistry/Refusal``.
+    let getworkRefusals: [PeerRegistry.Refusal: CoreMetrics.Counter]
+    /// `animica_http_requests_refused_total` by ``HTTPHeadGuard/Refusal``.
+    let httpRefusals: [HTTPHeadGuard.Refusal: CoreMetrics.Counter]
     let selected: [ProofType: CoreMetrics.Counter]
 
     /// Metrics registered in `registry` (a fresh one by default).
@@ -57,6 +65,19 @@ public final class NodeMetrics: Sendable {
         chainHeight = CoreMetrics.Meter(label: "animica_chain_height", factory: f)
         theta = CoreMetrics.Meter(label: "animica_chain_theta_micro", factory: f)
         sessions = CoreMetrics.Meter(label: "animica_miner_connected_sessions", factory: f)
+        storageErrors = CoreMetrics.Counter(label: "animica_node_storage_errors_total", factory: f)
+        storageWritable = CoreMetrics.Meter(label: "animica_node_storage_writable", factory: f)
+        storageWritable.set(1)
+        var refused: [PeerRegistry.Refusal: CoreMetrics.Counter] = [:]
+        for r in PeerRegistry.Refusal.allCases {
+            refused[r] = CoreMetrics.Counter(label: "animica_getwork_connections_refused_total", dimensions: [("reason", r.rawValue)], factory: f)
+        }
+        getworkRefusals = refused
+        var http: [HTTPHeadGuard.Refusal: CoreMetrics.Counter] = [:]
+        for r in HTTPHeadGuard.Refusal.allCases {
+            http[r] = CoreMetrics.Counter(label: "animica_http_requests_refused_total", dimensions: [("reason", r.rawValue)], factory: f)
+        }
+        httpRefusals = http
         var r: [ShareRejection: CoreMetrics.Counter] = [:]
         for c in ShareRejection.allCases {
             r[c] = CoreMetrics.Counter(label: "animica_miner_shares_rejected_total", dimensions: [("reason", c.label)], factory: f)
@@ -70,6 +91,8 @@ public final class NodeMetrics: Sendable {
     }
 
     public func shareRejected(_ reason: ShareRejection) { rejected[reason]?.increment() }
+    public func getworkRefused(_ reason: PeerRegistry.Refusal) { getworkRefusals[reason]?.increment() }
+    func httpRefused(_ reason: HTTPHeadGuard.Refusal) { httpRefusals[reason]?.increment() }
     public func shareAccepted(_ source: WorkSource) { sharesAccepted[source]?.increment() }
     public func blockAccepted(_ source: WorkSource) { blocksAccepted[source]?.increment() }
     public func proofSelected(_ type: ProofType) { selected[type]?.increment() }

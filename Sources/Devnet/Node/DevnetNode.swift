@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MiningCore
+import Synchronization
 import Verifiers
 
 /// The devnet node: chain index + durable store + template/job issuer + share sealer.
@@ -31,6 +32,9 @@ public actor DevnetNode: WorkProvider {
     /// Share admission, judged on the transports' threads (see ``ShareAdmission``).
     nonisolated let admission: ShareAdmission
     var seq: UInt64 = 0
+    /// Why the store cannot be written, while it cannot (see ``storageProblem``).
+    var storageFailure: String?
+    nonisolated let storageState = Mutex<String?>(nil)
     var nextSubscriber: UInt64 = 0
     var jobSubscribers: [UInt64: AsyncStream<MiningJob>.Continuation] = [:]
     var minerSubscribers: [UInt64: AsyncStream<MinerWork>.Continuation] = [:]
@@ -81,7 +85,7 @@ public actor DevnetNode: WorkProvider {
 
     // MARK: - Lifecycle
 
-    /// Issues the first job (after the local proofs) and starts the template refresh loop.
+    /// Issues the first job and starts the template refresh loop.
     public func start() {
         guard !started else { return }
         started = true
@@ -236,7 +240,7 @@ public actor DevnetNode: WorkProvider {
         do {
             try store.append(validated, makeHead: becomesHead)
         } catch {
-            logger.error("block store write failed", metadata: ["error": "\(error)"])
+            storageFailed("\(error)")
             return .failure(.badField(field: "(store)", expected: "a writable data-dir: \(error)"))
         }
         let oldHead = index.head.hash
@@ -251,6 +255,47 @@ public actor DevnetNode: WorkProvider {
         for c in chainSubscribers.values { c.yield(event) }
         if becomesHead { headChanged() }
         return .success(validated.record)
+    }
+
+    // MARK: - Storage failures
+
+    /// Why the block store cannot be written now (`nil`: it can). While it cannot, the node
+    /// issues no work — miners must not hash on blocks it could not store — and `/healthz` is 503.
+    public nonisolated var storageProblem: String? { storageState.withLock { $0 } }
+
+    /// A write failed: count it; on the first failure stop issuing work, say so once, and probe
+    /// the store every second until it takes writes again.
+    func storageFailed(_ reason: String) {
+        metrics.storageErrors.increment()
+        guard storageFailure == nil else { return }
+        storageFailure = reason
+        storageState.withLock { $0 = reason }
+        metrics.storageWritable.set(0)
+        logger.error("block store cannot be written; no work is issued until it can", metadata: ["error": "\(reason)"])
+        job = nil
+        for c in minerSubscribers.values { c.yield(.idle) }
+        let store = self.store
+        tasks.append(Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                do {
+                    try store.probeWrite()
+                    await self?.storageRecovered()
+                    return
+                } catch {
+                    self?.metrics.storageErrors.increment()
+                }
+            }
+        })
+    }
+
+    func storageRecovered() {
+        guard storageFailure != nil else { return }
+        storageFailure = nil
+        storageState.withLock { $0 = nil }
+        metrics.storageWritable.set(1)
+        logger.notice("block store writable again; issuing work")
+        headChanged()
     }
 
     /// Local proofs for the current head arrived.
@@ -283,10 +328,9 @@ public actor DevnetNode: WorkProvider {
         pool = []
         job = nil
         for c in minerSubscribers.values { c.yield(.idle) }
-        guard !providers.isEmpty else {
-            issueJob(clean: true)
-            return
-        }
+        let wait = options.proofWait
+        if providers.isEmpty || wait == .zero { issueJob(clean: true) }
+        guard !providers.isEmpty else { return }
         pendingProviders = providers.count
         let config = self.config
         // The previous head's tasks are not cancelled (their results are ignored) — only released.
@@ -301,11 +345,12 @@ public actor DevnetNode: WorkProvider {
                 await self?.providerFinished(envelopes, parentHash: head.hash)
             })
         }
-        let deadline = options.proofDeadline
-        headTasks.append(Task { [weak self] in
-            try? await Task.sleep(for: deadline)
-            await self?.proofDeadlinePassed(parentHash: head.hash)
-        })
+        if wait > .zero {
+            headTasks.append(Task { [weak self] in
+                try? await Task.sleep(for: wait)
+                await self?.proofDeadlinePassed(parentHash: head.hash)
+            })
+        }
     }
 
     func providerFinished(_ envelopes: [ProofEnvelope], parentHash: [UInt8]) {
@@ -332,6 +377,7 @@ public actor DevnetNode: WorkProvider {
 
     /// Builds a job for the current head from the proof pool.
     func issueJob(clean: Bool) {
+        guard storageFailure == nil else { return }
         let parent = index.head
         guard let ctx = index.parentContext(parent.hash) else { return }
         let theta = parent.nextTheta

@@ -6,19 +6,23 @@ public struct NodeOptions: Sendable {
     public var templateRefresh: Duration
     /// How long a job accepts shares.
     public var jobTTL: Duration
-    /// How long a new head's first job waits for the local proof providers.
-    public var proofDeadline: Duration
+    /// How long a new head's first job may wait for the local proof providers. Zero (the
+    /// default): a job at once with the proofs ready now — none, on a new parent — refreshed
+    /// (not clean) as each provider's proofs arrive, so a miner always has work (issue 15; a
+    /// 2 s wait left `miner_getWork` answering "no work yet" half the time). Tests that need
+    /// every block to carry the local proofs set a wait.
+    public var proofWait: Duration
     /// After a new head, shares for jobs on the previous head are still accepted — as shares,
     /// never as blocks — for this long (`stale_grace`): they were found in good faith while the
     /// new job was on its way (docs/decisions/devnet-stratum.md).
     public var staleGrace: Duration
 
     public init(coinbase: String = "devnet-miner", templateRefresh: Duration = .seconds(5),
-                jobTTL: Duration = .seconds(60), proofDeadline: Duration = .seconds(2), staleGrace: Duration = .seconds(1)) {
+                jobTTL: Duration = .seconds(60), proofWait: Duration = .zero, staleGrace: Duration = .seconds(1)) {
         self.coinbase = coinbase
         self.templateRefresh = templateRefresh
         self.jobTTL = jobTTL
-        self.proofDeadline = proofDeadline
+        self.proofWait = proofWait
         self.staleGrace = staleGrace
     }
 }

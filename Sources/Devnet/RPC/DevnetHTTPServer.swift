@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import MiningCore
@@ -9,7 +10,7 @@ import ServiceLifecycle
 /// The node's HTTP server (Hummingbird 2): `POST /rpc` (JSON-RPC 2.0), `GET /openrpc`,
 /// `GET /metrics` (Prometheus text) and the WebSocket getwork endpoint `/ws`.
 public enum DevnetHTTPServer {
-    public typealias Context = BasicWebSocketRequestContext
+    public typealias Context = DevnetRequestContext
 
     /// The router with every route.
     public static func makeRouter(rpc: DevnetRPC) -> Router<Context> {
@@ -28,11 +29,36 @@ public enum DevnetHTTPServer {
             return json(reply)
         }
         router.get("/openrpc") { _, _ -> Response in json(OpenRPC.document) }
+        // 503 with the reason while the block store cannot be written (the node issues no work).
+        router.get("/healthz") { _, _ -> Response in
+            if let problem = rpc.node.storageProblem {
+                return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain"],
+                                body: .init(byteBuffer: ByteBuffer(string: "storage: \(problem)\n")))
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
         router.get("/metrics") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(string: rpc.node.metrics.render())))
         }
-        router.ws("/ws") { inbound, outbound, _ in
+        // One getwork session per connection, under the per-address cap; a session the abuse
+        // policy closes is an offence of its address (``PeerRegistry``).
+        router.ws("/ws", shouldUpgrade: { _, context in
+            let address = context.remoteAddress?.ipAddress ?? "?"
+            if let refusal = rpc.peers.admit(address) {
+                rpc.node.metrics.getworkRefused(refusal)
+                throw HTTPError(.tooManyRequests, message: refusal == .banned ? "banned"
+                                : "too many connections from this address (at most \(rpc.peers.configuration.maxConnectionsPerAddress))")
+            }
+            rpc.peers.release(address)
+            return .upgrade([:])
+        }) { inbound, outbound, context in
+            let address = context.requestContext.remoteAddress?.ipAddress ?? "?"
+            if let refusal = rpc.peers.admit(address) {
+                rpc.node.metrics.getworkRefused(refusal)
+                return
+            }
+            defer { rpc.peers.release(address) }
             let session = GetworkSession(rpc: rpc)
             defer { session.close() }
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -46,6 +72,15 @@ public enum DevnetHTTPServer {
                     case .binary(let b): reply = await session.handle(String(buffer: b))
                     }
                     if let reply { try await outbound.write(.text(reply)) }
+                    if session.shouldClose {
+                        rpc.node.metrics.getworkRefused(.closedForAbuse)
+                        if case .banned = rpc.peers.offence(address) {
+                            context.logger.notice("getwork peer banned", metadata: ["peer": "\(address)"])
+                        } else {
+                            context.logger.notice("getwork session closed for abuse", metadata: ["peer": "\(address)"])
+                        }
+                        break
+                    }
                 }
                 session.close()
                 group.cancelAll()
@@ -55,11 +90,24 @@ public enum DevnetHTTPServer {
     }
 
     /// The application listening on `host:port` (port 0 picks a free one; `onRunning` gets the
-    /// bound port).
+    /// bound port). Request heads over `maxHeadBytes` get 431, heads not complete within
+    /// `headTimeout` get 408 (``HTTPHeadGuard``).
     public static func makeApplication(rpc: DevnetRPC, host: String, port: Int, logger: Logger,
+                                       maxHeadBytes: Int = 16 * 1024, headTimeout: Duration = .seconds(10),
                                        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let headLimits = HTTPHeadGuard.Limits(maxHeadBytes: maxHeadBytes, headTimeout: headTimeout)
         let router = makeRouter(rpc: rpc)
-        return Application(router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
+        let webSocketResponder = router.buildResponder()
+        let metrics = rpc.node.metrics
+        // Heads are guarded before the decoder (431/408, ``HTTPHeadGuard``); a connection idle
+        // for a minute between requests is closed.
+        let server = HTTPServerBuilder { responder in
+            GuardedHTTPChannel(
+                base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder,
+                                                   configuration: .init(http1: .init(idleTimeout: .seconds(60)))),
+                limits: headLimits, refused: { metrics.httpRefused($0) })
+        }
+        return Application(router: router, server: server,
                            configuration: .init(address: .hostname(host, port: port), serverName: "poies-devnet"),
                            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
                            logger: logger)

@@ -8,8 +8,14 @@ import Verifiers
 /// can trap the server.
 public struct DevnetRPC: Sendable {
     public let node: DevnetNode
+    /// Per-address caps, offences and bans of the WebSocket endpoint; `simctl mine` passes the
+    /// Stratum server's registry, so an address has one record across transports.
+    public let peers: PeerRegistry
 
-    public init(node: DevnetNode) { self.node = node }
+    public init(node: DevnetNode, peers: PeerRegistry = PeerRegistry()) {
+        self.node = node
+        self.peers = peers
+    }
 
     /// Method names served over HTTP.
     public static let methods = ["chain_getHead", "chain_getBlockByNumber", "chain_getBlockByHash", "chain_getParams",

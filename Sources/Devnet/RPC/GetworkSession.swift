@@ -5,6 +5,11 @@ import Synchronization
 /// One WebSocket getwork connection (spec §9): `miner_subscribe ["newWork"]`, `miner_getWork`,
 /// `miner_submitShare`, plus the chain methods. Transport-free: the `/ws` route feeds it text
 /// frames and writes its replies and ``pushes``; tests drive it directly.
+///
+/// The session keeps the one abuse policy of every transport (``AbuseScore``): malformed
+/// frames, unknown methods, bad parameters and invalid shares cost tokens; an empty bucket
+/// answers 26; a flood of 26s or a high invalid-share ratio sets ``shouldClose`` and the route
+/// closes the connection, reporting an offence to the ``PeerRegistry``.
 public final class GetworkSession: Sendable {
     /// Per-session values the RPC methods read.
     public actor State {
@@ -35,12 +40,19 @@ public final class GetworkSession: Sendable {
     /// Set by the first ``close()``: the sessions gauge goes down once per session.
     let closed = Atomic<Bool>(false)
     static let nextExtranonce = Atomic<UInt32>(0)
+    let abuse: Mutex<AbuseScore>
+    let closeRequested = Atomic<Bool>(false)
+
+    /// The abuse policy asked for this session to be closed (the route does, and reports an
+    /// offence for the address).
+    public var shouldClose: Bool { closeRequested.load(ordering: .relaxed) }
 
     /// A session with the next free extranonce1. WebSocket sessions use the upper half of the
     /// extranonce1 space (high bit set) so they never collide with Stratum sessions (lower half)
     /// or the solo miner (0).
-    public init(rpc: DevnetRPC) {
+    public init(rpc: DevnetRPC, abuse: AbuseScore.Configuration = .init()) {
         self.rpc = rpc
+        self.abuse = Mutex(AbuseScore(configuration: abuse))
         let n = Self.nextExtranonce.add(1, ordering: .relaxed).newValue
         state = State(extranonce1: 0x8000_0000 | (n & 0x7fff_ffff), worker: "ws")
         (pushes, pushContinuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(16))
@@ -58,10 +70,26 @@ public final class GetworkSession: Sendable {
     /// Answers one text frame with one JSON-RPC response, or nothing for a notification.
     public func handle(_ text: String) async -> String? {
         let reply: JSONValue
-        switch RPCRequest.parse(Data(text.utf8)) {
-        case .failure(let e): reply = RPCResponse.error(e.id, e.error)
+        let parsed = RPCRequest.parse(Data(text.utf8))
+        let now = ContinuousClock.now
+        let gate = abuse.withLock { $0.gate(now: now) }
+        if gate != .pass {
+            if gate == .close { closeRequested.store(true, ordering: .relaxed) }
+            rpc.node.metrics.shareRejected(.rateLimited)
+            let id: JSONValue
+            switch parsed {
+            case .failure(let e): id = e.id
+            case .success(let r): id = r.id
+            }
+            return RPCResponse.error(id, .share(.rateLimited)).canonical
+        }
+        switch parsed {
+        case .failure(let e):
+            abuse.withLock { $0.charge(now: now) }
+            reply = RPCResponse.error(e.id, e.error)
         case .success(let req):
             let result = await call(req)
+            score(req, result, now: now)
             if req.isNotification { return nil }
             switch result {
             case .success(let r): reply = RPCResponse.result(req.id, r)
@@ -69,6 +97,24 @@ public final class GetworkSession: Sendable {
             }
         }
         return reply.canonical
+    }
+
+    /// Charges invalid traffic: errors cost a token, except a stale share (found in good faith);
+    /// shares are judged for the invalid ratio.
+    func score(_ req: RPCRequest, _ result: Result<JSONValue, RPCError>, now: ContinuousClock.Instant) {
+        let stale = ShareRejection.staleJob.rawValue
+        let close: Bool = abuse.withLock { a in
+            if req.method == "miner_submitShare" {
+                switch result {
+                case .success: return a.judgedShare(valid: true, now: now)
+                case .failure(let e) where e.code == stale: return false
+                case .failure: return a.judgedShare(valid: false, now: now)
+                }
+            }
+            if case .failure = result { a.charge(now: now) }
+            return false
+        }
+        if close { closeRequested.store(true, ordering: .relaxed) }
     }
 
     func call(_ req: RPCRequest) async -> Result<JSONValue, RPCError> {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MiningCore
+import Synchronization
 import Verifiers
 
 /// Why the block store could not be opened or written.
@@ -38,6 +39,8 @@ public final class BlockStore: Sendable {
     let pool: DatabasePool
     let config: ChainConfig
     private let lock: DataDirLock
+    /// Tests: a failure every write reports instead of writing (an injected full disk).
+    let writeFault = Mutex<String?>(nil)
 
     /// Opens (creating if needed) `dataDir/chain.sqlite` for `config`'s chain and stores genesis.
     public init(dataDir: String, config: ChainConfig) throws {
@@ -130,6 +133,7 @@ public final class BlockStore: Sendable {
     /// Writes `block` with its proofs and nullifiers, and moves the head to it when `makeHead`,
     /// in one transaction. Returns after the commit is durable.
     public func append(_ block: ValidatedBlock, makeHead: Bool) throws {
+        if let fault = writeFault.withLock({ $0 }) { throw BlockStoreError.io(fault) }
         try pool.write { db in
             try self.insert(block, db: db)
             if makeHead { try Self.setHead(block.record.hash, db: db) }
@@ -141,6 +145,16 @@ public final class BlockStore: Sendable {
     public func close() {
         try? pool.close()
         lock.release()
+    }
+
+    /// Whether the store takes a write again after a failure: commits a 4 KiB probe row (about a
+    /// block's worth), so a disk with a few bytes free does not pass for a writable one.
+    public func probeWrite() throws {
+        if let fault = writeFault.withLock({ $0 }) { throw BlockStoreError.io(fault) }
+        try pool.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('probe', ?)",
+                           arguments: [String(repeating: "p", count: 4096)])
+        }
     }
 
     /// Moves the head (after a reorg to a stored block).

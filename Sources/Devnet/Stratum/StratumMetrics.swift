@@ -14,6 +14,8 @@ public final class StratumMetrics: Sendable {
     private let latency: Timer
     private let hashrate: Gauge
     private let sessions: Gauge
+    /// `animica_stratum_connections_refused_total` by ``PeerRegistry/Refusal``.
+    private let refusedConnections: [PeerRegistry.Refusal: Counter]
     private struct State { var sessions = 0; var accepted = 0; var lastRateAt: ContinuousClock.Instant?; var lastRateCount = 0 }
     private let state = Mutex(State())
 
@@ -26,12 +28,18 @@ public final class StratumMetrics: Sendable {
         latency = Timer(label: Self.latencyLabel, dimensions: [], factory: factory)
         hashrate = Gauge(label: Self.hashrateLabel, dimensions: [], factory: factory)
         sessions = Gauge(label: Self.sessionsLabel, dimensions: [], factory: factory)
+        var refused: [PeerRegistry.Refusal: Counter] = [:]
+        for r in PeerRegistry.Refusal.allCases {
+            refused[r] = Counter(label: "animica_stratum_connections_refused_total", dimensions: [("reason", r.rawValue)], factory: factory)
+        }
+        refusedConnections = refused
     }
 
     /// Metrics that go nowhere (benches, tools).
     public static func discarding() -> StratumMetrics { StratumMetrics(factory: NOOPMetricsHandler.instance) }
 
     func rejected(_ reason: ShareRejection) { rejected[reason]?.increment() }
+    func refused(_ reason: PeerRegistry.Refusal) { refusedConnections[reason]?.increment() }
 
     /// Counts an accepted share for the session count and the share-rate gauge. The accepted and
     /// rejected share counters themselves belong to the provider (the node counts every

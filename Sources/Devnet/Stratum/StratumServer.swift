@@ -29,14 +29,18 @@ public final class StratumServer: Sendable {
         public var globalSubmitRefillPerSecond: Double
         /// How often `animica_miner_hashrate_shares_per_sec` is sampled.
         public var hashrateSampleInterval: Duration
+        /// A connection that has not subscribed and authorized within this time is closed.
+        public var handshakeTimeout: Duration
 
         public init(host: String = "127.0.0.1", port: Int = 11333, session: StratumSession.Configuration = .init(),
                     maxLineLength: Int = 16 * 1024, globalSubmitCapacity: Double = 100_000,
-                    globalSubmitRefillPerSecond: Double = 50_000, hashrateSampleInterval: Duration = .seconds(5)) {
+                    globalSubmitRefillPerSecond: Double = 50_000, hashrateSampleInterval: Duration = .seconds(5),
+                    handshakeTimeout: Duration = .seconds(30)) {
             self.host = host; self.port = port; self.session = session; self.maxLineLength = maxLineLength
             self.globalSubmitCapacity = globalSubmitCapacity
             self.globalSubmitRefillPerSecond = globalSubmitRefillPerSecond
             self.hashrateSampleInterval = hashrateSampleInterval
+            self.handshakeTimeout = handshakeTimeout
         }
     }
 
@@ -55,11 +59,14 @@ public final class StratumServer: Sendable {
         self.localAddress = listener.localAddress!
     }
 
-    /// Binds the listening socket (so the port is known before serving).
+    /// Binds the listening socket (so the port is known before serving). `peers` holds the
+    /// per-address caps, offences and bans; pass the registry the WebSocket endpoint uses too, so
+    /// an address has one record across transports.
     public static func bind(provider: any WorkProvider, configuration: Configuration = .init(),
+                            peers: PeerRegistry = PeerRegistry(),
                             metrics: StratumMetrics, logger: Logger = Logger(label: "animica.stratum"),
                             eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> StratumServer {
-        let core = StratumServerCore(configuration: configuration, provider: provider, metrics: metrics, logger: logger)
+        let core = StratumServerCore(configuration: configuration, provider: provider, peers: peers, metrics: metrics, logger: logger)
         let maxLine = configuration.maxLineLength
         let listener = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -95,21 +102,23 @@ public final class StratumServer: Sendable {
 }
 
 /// What every connection of one server shares: configuration, provider, metrics, the job fan-out,
-/// extranonce allocation, the global submit bucket, bans and the live connections.
+/// extranonce allocation, the global submit bucket, the peer registry and the live connections.
 final class StratumServerCore: Sendable {
     let configuration: StratumServer.Configuration
     let provider: any WorkProvider
+    let peers: PeerRegistry
     let metrics: StratumMetrics
     let logger: Logger
     let jobs = JobBroadcaster()
     let extranonces = ExtranonceAllocator()
     private let globalBucket: Mutex<TokenBucket>
-    private let bans = Mutex<[String: ContinuousClock.Instant]>([:])
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
 
-    init(configuration: StratumServer.Configuration, provider: any WorkProvider, metrics: StratumMetrics, logger: Logger) {
+    init(configuration: StratumServer.Configuration, provider: any WorkProvider, peers: PeerRegistry,
+         metrics: StratumMetrics, logger: Logger) {
         self.configuration = configuration
         self.provider = provider
+        self.peers = peers
         self.metrics = metrics
         self.logger = logger
         self.globalBucket = Mutex(TokenBucket(capacity: configuration.globalSubmitCapacity,
@@ -139,20 +148,15 @@ final class StratumServerCore: Sendable {
         for c in all { c.close(promise: nil) }
     }
 
-    func bannedUntil(_ address: String) -> ContinuousClock.Instant? {
-        bans.withLock { b in
-            guard let until = b[address] else { return nil }
-            if until <= .now { b[address] = nil; return nil }
-            return until
-        }
-    }
-
-    func ban(_ address: String, until: ContinuousClock.Instant) {
-        logger.notice("stratum peer banned", metadata: ["peer": "\(address)"])
-        bans.withLock { b in
-            let now = ContinuousClock.now
-            if b.count > 10_000 { b = b.filter { $0.value > now } }
-            b[address] = until
+    /// A session of `address` was closed for abuse: the registry decides whether that bans the
+    /// address (``PeerRegistry``); either way it is logged with the count.
+    func offence(_ address: String) {
+        metrics.refused(.closedForAbuse)
+        switch peers.offence(address) {
+        case .closed(let n):
+            logger.notice("stratum session closed for abuse", metadata: ["peer": "\(address)", "offences": "\(n)"])
+        case .banned(let n):
+            logger.notice("stratum peer banned", metadata: ["peer": "\(address)", "offences": "\(n)"])
         }
     }
 }
@@ -170,6 +174,8 @@ final class StratumConnectionHandler: ChannelDuplexHandler {
     private var address = "?"
     private var subscription: Int?
     private var ticker: RepeatedTask?
+    private var handshakeTimer: Scheduled<Void>?
+    private var holdsSlot = false
     /// A block is being sealed: later lines wait in `backlog`, reads pause.
     private var sealing = false
     private var backlog = CircularBuffer<LineFrame>()
@@ -184,14 +190,12 @@ final class StratumConnectionHandler: ChannelDuplexHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         address = context.remoteAddress?.ipAddress ?? "?"
-        if core.bannedUntil(address) != nil {
-            closing = true
-            let line = StratumWire.error(id: .null, code: ShareRejection.rateLimited.rawValue, message: "banned")
-            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: line))).whenComplete { _ in
-                context.close(promise: nil)
-            }
+        if let refusal = core.peers.admit(address) {
+            refuse(context, reason: refusal, message: refusal == .banned ? "banned"
+                   : "too many connections from this address (at most \(core.peers.configuration.maxConnectionsPerAddress))")
             return
         }
+        holdsSlot = true
         guard let en1 = core.extranonces.allocate() else {
             closing = true
             context.close(promise: nil)
@@ -210,7 +214,29 @@ final class StratumConnectionHandler: ChannelDuplexHandler {
         if let current { newJob(current) }
         // Vardiff hears about silence from the clock, not from shares.
         ticker = loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in me.value.tick() }
+        let timeout = core.configuration.handshakeTimeout
+        handshakeTimer = loop.scheduleTask(in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
+                                                             + timeout.components.attoseconds / 1_000_000_000)) {
+            me.value.handshakeDeadline()
+        }
         context.fireChannelActive()
+    }
+
+    /// Answers one error line and closes, counting why.
+    private func refuse(_ context: ChannelHandlerContext, reason: PeerRegistry.Refusal, message: String) {
+        closing = true
+        core.metrics.refused(reason)
+        let line = StratumWire.error(id: .null, code: ShareRejection.rateLimited.rawValue, message: message)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: line))).whenComplete { _ in
+            context.close(promise: nil)
+        }
+    }
+
+    private func handshakeDeadline() {
+        guard !closing, let session, let context else { return }
+        guard !session.subscribed || session.authorizedWorkers.isEmpty else { return }
+        refuse(context, reason: .handshakeTimeout,
+               message: "no mining.subscribe and mining.authorize within \(core.configuration.handshakeTimeout)")
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -222,8 +248,11 @@ final class StratumConnectionHandler: ChannelDuplexHandler {
             core.closed(context.channel)
         }
         if let id = subscription { core.jobs.unsubscribe(id); subscription = nil }
+        if holdsSlot { holdsSlot = false; core.peers.release(address) }
         ticker?.cancel()
         ticker = nil
+        handshakeTimer?.cancel()
+        handshakeTimer = nil
         backlog.removeAll()
         context.fireChannelInactive()
     }
@@ -321,7 +350,7 @@ final class StratumConnectionHandler: ChannelDuplexHandler {
             case .renotify(let job, let wireId):
                 out += StratumWire.notify(job, jobId: wireId, clean: false)
             case .close(let until):
-                if let until { core.ban(address, until: until) }
+                if until != nil { core.offence(address) }
                 close()
             }
         }

@@ -23,13 +23,11 @@ import MiningCore
 ///   wanted one clamped to the job's block target `Θ − Σψ` (every block-sealing hash must reach
 ///   the node); a change goes out at once as `mining.set_difficulty` followed by
 ///   a fresh `mining.notify` of the current job under a new wire id (`<jobId>/d<n>`);
-/// - **limits that stop abuse, not miners**: a per-connection token bucket is charged only by
-///   invalid traffic (malformed lines, unknown methods, invalid shares) and by subscribe/authorize
-///   messages; accepted and stale shares — volume the server's own difficulty caused — are free.
-///   An empty bucket answers 26 to everything;
-/// - **bans** count invalid shares only (low difficulty, duplicate, wrong job data, not
-///   subscribed/authorized): past ``Configuration/banMinShares`` judged shares, a ratio above
-///   ``Configuration/banInvalidRatio`` closes the connection with a ban.
+/// - **limits that stop abuse, not miners**: the one abuse policy of every transport
+///   (``AbuseScore``): only invalid traffic (malformed lines, unknown methods, invalid shares) and
+///   subscribe/authorize messages cost tokens; accepted and stale shares are free. An empty bucket
+///   answers 26; a flood of such answers, or a high invalid-share ratio, closes the session. The
+///   server's ``PeerRegistry`` decides whether the address is banned (only repeated offenders are).
 public struct StratumSession: Sendable {
     public struct Configuration: Sendable, Equatable {
         /// A fixed first threshold; `nil` uses the threshold that gives ``initialHashrate`` its
@@ -51,11 +49,15 @@ public struct StratumSession: Sendable {
         public var banMinShares: Int
         public var banInvalidRatio: Double
         public var banDuration: Duration
+        /// Messages answered 26 in a row (an empty bucket) that close the session: a flood of
+        /// garbage is cut off, not rate limited forever.
+        public var closeAfterRateLimited: Int
 
         public init(initialTShareMicro: Int64? = nil, initialHashrate: Double = 1e4, targetSharesPerMinute: Double? = 15,
                     vardiffInterval: Duration = .seconds(30), fastShares: Int = 4, silence: Duration? = nil,
                     minTShareMicro: Int64 = 0, bucketCapacity: Double = 200, bucketRefillPerSecond: Double = 100,
-                    banMinShares: Int = 50, banInvalidRatio: Double = 0.5, banDuration: Duration = .seconds(600)) {
+                    banMinShares: Int = 50, banInvalidRatio: Double = 0.5, banDuration: Duration = .seconds(600),
+                    closeAfterRateLimited: Int = 100) {
             self.initialTShareMicro = initialTShareMicro
             self.initialHashrate = initialHashrate
             self.targetSharesPerMinute = targetSharesPerMinute
@@ -68,6 +70,7 @@ public struct StratumSession: Sendable {
             self.banMinShares = banMinShares
             self.banInvalidRatio = banInvalidRatio
             self.banDuration = banDuration
+            self.closeAfterRateLimited = max(1, closeAfterRateLimited)
         }
 
         /// The first threshold of a session (before clamping to the job's Θ).
@@ -75,6 +78,13 @@ public struct StratumSession: Sendable {
             if let t = initialTShareMicro { return t }
             let perMinute = targetSharesPerMinute ?? 15
             return Int64((log(max(1, initialHashrate * 60 / max(perMinute, 1e-9))) * 1e6).rounded())
+        }
+
+        /// The session's share of the one abuse policy (``AbuseScore``).
+        public var abuse: AbuseScore.Configuration {
+            AbuseScore.Configuration(bucketCapacity: bucketCapacity, bucketRefillPerSecond: bucketRefillPerSecond,
+                                     closeAfterRateLimited: closeAfterRateLimited, minJudgedShares: banMinShares,
+                                     maxInvalidRatio: banInvalidRatio)
         }
 
         /// How long without an accepted share lowers the threshold.
@@ -107,14 +117,14 @@ public struct StratumSession: Sendable {
     /// The threshold vardiff wants (before the job's `Θ − 1` clamp).
     public private(set) var wantedTShare: Int64?
     public private(set) var latestJob: MiningJob?
-    /// Shares judged / invalid (for the ban ratio).
-    public private(set) var judged = 0
-    public private(set) var invalid = 0
+    /// Shares judged / invalid (for the closing ratio).
+    public var judged: Int { abuse.judged }
+    public var invalid: Int { abuse.invalid }
     public private(set) var accepted = 0
     /// Difficulty changes so far.
     public private(set) var retargets = 0
 
-    private var bucket: TokenBucket
+    private var abuse: AbuseScore
     /// Wire id → (node job id, threshold) of recently notified jobs (last 32).
     private var issued: [(wireId: String, jobId: String, t: Int64)] = []
     private var windowStart: ContinuousClock.Instant?
@@ -128,7 +138,7 @@ public struct StratumSession: Sendable {
     public init(extranonce1: UInt32, configuration: Configuration = .init()) {
         self.extranonce1 = extranonce1
         self.configuration = configuration
-        self.bucket = TokenBucket(capacity: configuration.bucketCapacity, refillPerSecond: configuration.bucketRefillPerSecond)
+        self.abuse = AbuseScore(configuration: configuration.abuse)
     }
 
     public var extranonce1Hex: String { StratumInbound.hex(UInt64(extranonce1), digits: 8) }
@@ -139,15 +149,20 @@ public struct StratumSession: Sendable {
         switch inbound {
         case .invalid(let i, _, _), .request(let i, _): id = i
         }
-        guard bucket.hasToken(now: now) else {
+        switch abuse.gate(now: now) {
+        case .pass: break
+        case .limited:
             return [.replyError(id: id, code: ShareRejection.rateLimited.rawValue, message: ShareRejection.rateLimited.message)]
+        case .close:
+            return [.replyError(id: id, code: ShareRejection.rateLimited.rawValue, message: ShareRejection.rateLimited.message),
+                    .close(bannedUntil: now + configuration.banDuration)]
         }
         switch inbound {
         case .invalid(let id, let code, let message):
-            _ = bucket.take(now: now)
+            abuse.charge(now: now)
             return [.replyError(id: id, code: code, message: message)]
         case .request(let id, .subscribe):
-            _ = bucket.take(now: now)
+            abuse.charge(now: now)
             subscribed = true
             var actions: [Action] = [.reply(id: id, result: [
                 [["mining.set_difficulty", .string(extranonce1Hex)], ["mining.notify", .string(extranonce1Hex)]],
@@ -156,7 +171,7 @@ public struct StratumSession: Sendable {
             if let job = latestJob { actions += issue(job, now: now) }
             return actions
         case .request(let id, .authorize(let worker, _)):
-            _ = bucket.take(now: now)
+            abuse.charge(now: now)
             guard Self.isValidWorker(worker) else {
                 return [.replyError(id: id, code: ShareRejection.unauthorized.rawValue,
                                     message: "unauthorized worker: expected 1–64 printable characters")]
@@ -189,10 +204,7 @@ public struct StratumSession: Sendable {
             return [.reply(id: id, result: true)] + judge(valid: true, now: now) + vardiff(now: now, silent: false)
         case .failure(let r):
             var actions: [Action] = [.replyError(id: id, code: r.rawValue, message: r.message)]
-            if r != .staleJob {
-                _ = bucket.take(now: now)
-                actions += judge(valid: false, now: now)
-            }
+            if r != .staleJob { actions += judge(valid: false, now: now) }
             return actions
         }
     }
@@ -221,7 +233,6 @@ public struct StratumSession: Sendable {
     }
 
     private mutating func reject(_ id: JSONValue, _ r: ShareRejection, now: ContinuousClock.Instant) -> [Action] {
-        _ = bucket.take(now: now)
         return [.replyError(id: id, code: r.rawValue, message: r.message)] + judge(valid: false, now: now)
     }
 
@@ -289,13 +300,6 @@ public struct StratumSession: Sendable {
     }
 
     private mutating func judge(valid: Bool, now: ContinuousClock.Instant) -> [Action] {
-        judged += 1
-        if !valid { invalid += 1 }
-        // Halve both counts past 4× the minimum: the ratio follows recent behaviour.
-        let (window, overflow) = max(1, configuration.banMinShares).multipliedReportingOverflow(by: 4)
-        if !overflow, judged >= window { judged /= 2; invalid /= 2 }
-        guard judged >= configuration.banMinShares,
-              Double(invalid) / Double(judged) > configuration.banInvalidRatio else { return [] }
-        return [.close(bannedUntil: now + configuration.banDuration)]
+        abuse.judgedShare(valid: valid, now: now) ? [.close(bannedUntil: now + configuration.banDuration)] : []
     }
 }

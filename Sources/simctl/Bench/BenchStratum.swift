@@ -60,6 +60,7 @@ struct BenchStratum: AsyncParsableCommand {
         let server = try await StratumServer.bind(
             provider: provider,
             configuration: .init(host: "127.0.0.1", port: 0, session: session, globalSubmitCapacity: 1e9, globalSubmitRefillPerSecond: 1e9),
+            peers: PeerRegistry(configuration: .init(maxConnectionsPerAddress: sessions + 16)),
             metrics: .discarding())
         let port = server.localPort
         let rssStart = Self.rssKiB()

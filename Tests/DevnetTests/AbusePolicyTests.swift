@@ -1,0 +1,140 @@
+import Foundation
+import Logging
+import MiningCore
+import NIOCore
+import NIOPosix
+import Synchronization
+import Testing
+import TestSupport
+@testable import Devnet
+
+/// The one abuse policy (issue 15 item 5, docs/decisions/devnet-stratum.md "Abuse"): the
+/// per-address registry shared by the transports, the WebSocket session's score, and the HTTP
+/// head limits — each answered as documented while an honest client on the same address works.
+@Suite struct AbusePolicyTests {
+    @Test func offencesBanOnlyRepeatedOffendersAndCapsCountLiveConnections() {
+        let peers = PeerRegistry(configuration: .init(maxConnectionsPerAddress: 2, offencesBeforeBan: 3, banDuration: .seconds(60)))
+        let t0 = ContinuousClock.now
+        #expect(peers.admit("10.0.0.1", now: t0) == nil)
+        #expect(peers.admit("10.0.0.1", now: t0) == nil)
+        #expect(peers.admit("10.0.0.1", now: t0) == .perAddressCap)
+        #expect(peers.admit("10.0.0.2", now: t0) == nil, "the cap is per address")
+        peers.release("10.0.0.1")
+        #expect(peers.admit("10.0.0.1", now: t0) == nil, "a released slot is free again")
+        // Two offences close sessions only; the third within the window bans new connections.
+        #expect(peers.offence("10.0.0.1", now: t0) == .closed(offences: 1))
+        #expect(peers.offence("10.0.0.1", now: t0 + .seconds(1)) == .closed(offences: 2))
+        #expect(peers.offence("10.0.0.1", now: t0 + .seconds(2)) == .banned(offences: 3))
+        peers.release("10.0.0.1")
+        #expect(peers.admit("10.0.0.1", now: t0 + .seconds(3)) == .banned)
+        #expect(peers.liveConnections("10.0.0.1") == 1, "a ban never cuts the address's live sessions")
+        #expect(peers.admit("10.0.0.1", now: t0 + .seconds(63)) == nil, "the ban ends")
+        // Offences further apart than the window do not add up.
+        #expect(peers.offence("10.0.0.3", now: t0) == .closed(offences: 1))
+        #expect(peers.offence("10.0.0.3", now: t0 + .seconds(61)) == .closed(offences: 1))
+    }
+
+    /// WebSocket getwork: a flood of garbage is answered 26 once the bucket is empty and the
+    /// session is then marked for closing; a stale share costs nothing; invalid shares past the
+    /// minimum close it too.
+    @Test func webSocketSessionScoresInvalidTrafficOnly() async throws {
+        let node = try await RPCTests.node()
+        let rpc = DevnetRPC(node: node)
+        let flood = GetworkSession(rpc: rpc, abuse: .init(bucketCapacity: 10, bucketRefillPerSecond: 0, closeAfterRateLimited: 5))
+        var codes: [Int64] = []
+        for _ in 0..<14 {
+            let reply = GetworkSessionTests.parse(await flood.handle("{garbage"))
+            if case .int(let c)? = reply["error"]?["code"] { codes.append(c) }
+        }
+        #expect(codes.prefix(10).allSatisfy { $0 == -32700 }, "\(codes)")
+        #expect(codes.dropFirst(10).allSatisfy { $0 == Int64(ShareRejection.rateLimited.rawValue) }, "\(codes)")
+        #expect(!flood.shouldClose, "closed before closeAfterRateLimited answers of 26 in a row")
+        _ = await flood.handle("{garbage")
+        #expect(flood.shouldClose)
+        #expect(node.metrics.render().contains("animica_miner_shares_rejected_total{reason=\"rate_limited\"} 5"))
+        flood.close()
+
+        // Valid requests cost nothing: an honest session on the same node is never limited.
+        let honest = GetworkSession(rpc: rpc, abuse: .init(bucketCapacity: 2, bucketRefillPerSecond: 0))
+        for i in 0..<50 {
+            let head = GetworkSessionTests.parse(await honest.handle(RPCTests.request("chain_getHead", [], id: Int64(i))))
+            #expect(head["result"]?["number"] == .int(0))
+        }
+        #expect(!honest.shouldClose)
+
+        // Invalid shares: past 4 judged, more than half invalid closes the session.
+        let shares = GetworkSession(rpc: rpc, abuse: .init(bucketCapacity: 1000, minJudgedShares: 4, maxInvalidRatio: 0.5))
+        _ = await shares.handle(RPCTests.request("miner_subscribe", ["newWork"]))
+        let bad: JSONValue = ["type_id": "hashshare:v1", "body": [:], "nullifier": "0x00"]
+        for _ in 0..<3 { _ = await shares.handle(RPCTests.request("miner_submitShare", [bad])) }
+        #expect(!shares.shouldClose)
+        _ = await shares.handle(RPCTests.request("miner_submitShare", [bad]))
+        #expect(shares.shouldClose)
+        shares.close()
+        await node.stop()
+    }
+
+    /// HTTP: a head over the limit gets 431, one that trickles past the timeout gets 408 (both
+    /// counted), while requests from the same address keep being served.
+    @Test(.timeLimit(.minutes(2))) func httpHeadLimitsAnswer431And408() async throws {
+        let node = try await RPCTests.node()
+        let (ports, portCont) = AsyncStream<Int>.makeStream()
+        let app = DevnetHTTPServer.makeApplication(rpc: DevnetRPC(node: node), host: "127.0.0.1", port: 0,
+                                                   logger: Logger(label: "test.rpc"), maxHeadBytes: 4096,
+                                                   headTimeout: .milliseconds(500)) { portCont.yield($0) }
+        let server = RunningHTTPServer(app, logger: Logger(label: "test.rpc"))
+        var pit = ports.makeAsyncIterator()
+        let port = try #require(await pit.next())
+
+        let body = RPCTests.request("chain_getHead")
+        let post = "POST /rpc HTTP/1.1\r\nhost: x\r\ncontent-length: \(body.utf8.count)\r\n\r\n\(body)"
+        // Kept alive: two requests on one connection, the second after the first's body.
+        let twice = try await RawTCP.exchange(port: port, send: post + post.replacingOccurrences(of: "host: x", with: "host: x\r\nconnection: close"))
+        #expect(twice.components(separatedBy: "HTTP/1.1 200").count - 1 == 2, "\(twice.prefix(300))")
+
+        let big = "GET /metrics HTTP/1.1\r\nhost: x\r\nx-big: \(String(repeating: "a", count: 8000))\r\n\r\n"
+        let refused = try await RawTCP.exchange(port: port, send: big)
+        #expect(refused.hasPrefix("HTTP/1.1 431 "), "\(refused.prefix(200))")
+
+        // A slow head on one connection while an honest request on another is answered.
+        async let slow = RawTCP.exchange(port: port, send: "GET /metrics HTTP/1.1\r\nhost: x\r\n")
+        let honest = try await RawTCP.exchange(port: port, send: "GET /healthz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+        #expect(honest.hasPrefix("HTTP/1.1 200 "), "\(honest.prefix(200))")
+        let timedOut = try await slow
+        #expect(timedOut.hasPrefix("HTTP/1.1 408 "), "\(timedOut.prefix(200))")
+
+        let metrics = node.metrics.render()
+        #expect(metrics.contains("animica_http_requests_refused_total{reason=\"header_too_large\"} 1"))
+        #expect(metrics.contains("animica_http_requests_refused_total{reason=\"header_timeout\"} 1"))
+        await server.shutdown()
+        await node.stop()
+    }
+}
+
+/// A raw TCP exchange: sends `send`, then reads until the server closes (deadline 20 s).
+enum RawTCP {
+    final class Collector: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let received = Mutex<[UInt8]>([])
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let b = unwrapInboundIn(data)
+            received.withLock { $0 += b.readableBytesView }
+        }
+    }
+
+    static func exchange(port: Int, send: String) async throws -> String {
+        let collector = Collector()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { ch in ch.eventLoop.makeCompletedFuture { try ch.pipeline.syncOperations.addHandler(collector) } }
+            .connect(host: "127.0.0.1", port: port).get()
+        try await channel.writeAndFlush(channel.allocator.buffer(string: send)).get()
+        let closed = Task { try await channel.closeFuture.get() }
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(20))
+            channel.close(promise: nil)
+        }
+        _ = await closed.result
+        deadline.cancel()
+        return String(decoding: collector.received.withLock { $0 }, as: UTF8.self)
+    }
+}
