@@ -50,6 +50,32 @@ public enum Downscale {
         return out
     }
 
+    /// The sum `apply` leaves in `values` (its per-value values depend on the ids; their sum does
+    /// not), in O(n) without allocating: callers that need only a stage's total — the simulator's
+    /// one-type selection — get exactly what `Credit.compute` would sum.
+    @inlinable
+    public static func total<C: Collection>(of values: C, target: Int64) -> Int64 where C.Element == Int64 {
+        var total: Int128 = 0
+        for v in values { total += Int128(v) }
+        if target <= 0 || total <= 0 { return 0 }
+        if total == Int128(target) { return target }
+        let scale = Double(target) / Double(total)
+        var baseSum: Int128 = 0
+        for v in values where v > 0 { baseSum += Int128(scaled(v, scale).base) }
+        let remaining = Int128(target) - baseSum
+        guard remaining > 0 else { return Int64(baseSum) }
+        // `apply` adds one unit to `min(remaining, count)` entries.
+        return Int64(baseSum + min(remaining, Int128(values.count)))
+    }
+
+    /// One positive value scaled: `trunc(v·scale)` (saturating) and the fractional part left.
+    @inlinable @inline(__always)
+    static func scaled(_ v: Int64, _ scale: Double) -> (base: Int64, frac: Double) {
+        let x = Double(v) * scale
+        let base = x < 9.223372036854775e18 ? Int64(x) : Int64.max
+        return (base, x - Double(base))
+    }
+
     /// In-place `downscale` of `values[indices]` (indices ascending = input order).
     static func apply(to values: inout [Int64], indices: [Int], target: Int64, id: (Int) -> [UInt8]) {
         var total: Int128 = 0
@@ -65,9 +91,8 @@ public enum Downscale {
         for (k, i) in indices.enumerated() {
             let v = values[i]
             if v > 0 {
-                let x = Double(v) * scale
-                let base = x < 9.223372036854775e18 ? Int64(x) : Int64.max
-                fracs[k] = x - Double(base)
+                let (base, frac) = scaled(v, scale)
+                fracs[k] = frac
                 values[i] = base
                 baseSum += Int128(base)
             } else {

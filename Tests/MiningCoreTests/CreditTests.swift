@@ -138,4 +138,20 @@ import TestSupport
             return CreditProof(type: ProofType.allCases.randomElement(using: &rng)!, psiAdjMicro: psi, nullifier: nul)
         }
     }
+
+    /// `Downscale.total` is the sum `apply` leaves, whatever the values, target and ids.
+    @Test func downscaleTotalIsTheSumApplyLeaves() {
+        var rng = SplitMix64(seed: 8)
+        for round in 0..<20_000 {
+            let n = 1 + Int(rng.next() % 8)
+            let values = (0..<n).map { _ in
+                round % 4 == 0 ? Int64(rng.next() % 7) - 2 : Int64(rng.next() % 5_000_000) - (round % 5 == 0 ? 100_000 : 0)
+            }
+            let sum = values.reduce(0, +)
+            let target = round % 3 == 0 ? Int64(rng.next() % 10_000_000) : sum - Int64(rng.next() % UInt64(max(1, sum / 2 + 1)))
+            let ids = (0..<n).map { _ in (0..<4).map { _ in UInt8(truncatingIfNeeded: rng.next()) } }
+            let out = Downscale.apply(values, target: target, ids: ids)
+            #expect(Downscale.total(of: values, target: target) == out.reduce(0, +), "\(values) → \(target)")
+        }
+    }
 }

@@ -30,10 +30,18 @@ public struct BlockRecord: Sendable, Equatable {
 /// Receives blocks as a replication produces them (rows are never held in memory).
 public protocol BlockSink {
     mutating func block(_ b: BlockRecord)
+    /// Whether `block` uses its rows. A sink that discards them lets the engine skip what only a
+    /// row holds (a block's H draws from its own stream and feeds nothing else). Default true.
+    static var wantsRecords: Bool { get }
+}
+
+extension BlockSink {
+    public static var wantsRecords: Bool { true }
 }
 
 /// Discards rows (`--outputs summary`).
 public struct NullBlockSink: BlockSink {
+    public static var wantsRecords: Bool { false }
     public init() {}
     @inline(__always) public mutating func block(_ b: BlockRecord) {}
 }

@@ -1,3 +1,4 @@
+import DequeModule
 import HeapModule
 
 /// A timed event in virtual time. Events at the same time run in insertion order (`seq`), which
@@ -27,19 +28,36 @@ struct Event: Comparable {
     static func == (a: Event, b: Event) -> Bool { a.time == b.time && a.seq == b.seq }
 }
 
-/// The pending events, ordered by (time, insertion sequence), on swift-collections' `Heap`.
+/// The pending events, ordered by (time, insertion sequence): swift-collections' `Heap`, plus a
+/// FIFO lane for `.produce` events.
+///
+/// Why the lane: an interval provider re-schedules itself at `now + interval`, so once every
+/// provider has produced once their events are pushed in time order, and a queue ordered by
+/// (time, seq) needs no sifting for them — with a hundred providers the heap was a tenth of the
+/// `ai` workload. A `.produce` event goes to the lane only when it is not earlier than the lane's
+/// last one (so the lane stays sorted by (time, seq)); otherwise, and for every other kind, to the
+/// heap. `pop` takes the smaller of the two fronts, so the order is exactly the single heap's.
 struct EventQueue {
     private var heap = Heap<Event>()
+    private var lane = Deque<Event>()
     private var seq: UInt64 = 0
 
-    var isEmpty: Bool { heap.isEmpty }
-    var nextTime: Double { heap.min?.time ?? .infinity }
-    var count: Int { heap.count }
+    var isEmpty: Bool { heap.isEmpty && lane.isEmpty }
+    var nextTime: Double { min(heap.min?.time ?? .infinity, lane.first?.time ?? .infinity) }
+    var count: Int { heap.count + lane.count }
 
     mutating func push(_ time: Double, _ kind: Event.Kind) {
         seq &+= 1
-        heap.insert(Event(time: time, seq: seq, kind: kind))
+        let e = Event(time: time, seq: seq, kind: kind)
+        if case .produce = kind, lane.last.map({ $0.time <= time }) ?? true {
+            lane.append(e)
+        } else {
+            heap.insert(e)
+        }
     }
 
-    mutating func pop() -> Event? { heap.popMin() }
+    mutating func pop() -> Event? {
+        if let l = lane.first, heap.min.map({ l < $0 }) ?? true { return lane.removeFirst() }
+        return heap.popMin()
+    }
 }

@@ -27,7 +27,10 @@ struct Replication {
     var ctrl: ThetaController
     var theta: Int64
     var expNegTheta: Double
+    /// `e^{Θ/10^6}` when `expThetaCurrent` (computed only while some holder's credit may reach Θ;
+    /// `weight` computes the same expression itself otherwise).
     var expTheta: Double
+    var expThetaCurrent = true
 
     var tree: SumTree
     var hashrate: [Double]
@@ -41,6 +44,9 @@ struct Replication {
     var stale: [Bool]
     var isHolder: [Bool]
     var holders: [Int] = []
+    /// At least every holder's credit (raised on each selection, tightened when `newTheta` scans
+    /// the holders): when Θ moves and no holder can reach it, the scan is skipped.
+    var holderCreditCeiling: Int64 = 0
     var greedy: [(group: Int, threshold: Double, alpha: Double)] = []
     var greedyMA: [Double] = []
     var lastAccrual: [Double]
@@ -51,6 +57,11 @@ struct Replication {
     let owners: [Int]
     /// Each provider group's metric distributions in `MetricSpec.keys` order.
     let metricDists: [[Distribution]]
+    let plans: [ProviderPlan]
+    /// By provider group: ψ_adj of its fixed metrics under the α it was last computed for.
+    var psiMemo: [(alpha: Int64, psi: Int64)?]
+    /// No provider draw can repeat another (`DistinctDraws`), so no nullifier was seen before.
+    var distinctDraws: Bool
     var marketBuyers: [Int]
     var nullifiers: InMemoryNullifierStore
     var alphaState: AlphaTuner.State?
@@ -103,6 +114,9 @@ struct Replication {
         let groupIndex = Dictionary(uniqueKeysWithValues: sc.miners.enumerated().map { ($1.name, $0) })
         owners = sc.providers.map { $0.owner == "market" ? n : groupIndex[$0.owner]! }
         metricDists = sc.providers.map { pg in MetricSpec.keys(for: pg.type).map { pg.metrics[$0.0]! } }
+        plans = zip(sc.providers, metricDists).map { ProviderPlan($0, metricDists: $1) }
+        psiMemo = Array(repeating: nil, count: sc.providers.count)
+        distinctDraws = DistinctDraws(providerRNG).keysApart
         marketBuyers = sc.miners.indices.filter { sc.miners[$0].buysFromMarket }
         nullifiers = InMemoryNullifierStore(ttl: policy.nullifierTTL)
         alpha = policy.initialAlpha
@@ -137,7 +151,7 @@ struct Replication {
         if e == 0 { return 0 }
         let s = credited[g]
         if s == 0 && theta > 0 { return e * Self.halfMicro }
-        if s >= theta { return e * expTheta }
+        if s >= theta { return e * (expThetaCurrent ? expTheta : Foundation_exp(Double(theta) / 1e6)) }
         return e * Foundation_exp((Double(s) + 0.5) / 1e6)
     }
 
@@ -240,8 +254,7 @@ struct Replication {
             refresh(g)
             return true
         case .produce(let p):
-            produce(p)
-            return false
+            return produce(p)
         case .arrive(let slot):
             return arrive(inFlight.take(slot))
         case .expire(let p, let serial):
@@ -259,11 +272,8 @@ struct Replication {
         let g = forced?.0 ?? tree.find(rngWinner.uniformOpen() * tree.total)
         let s = credited[g]
         let t = max(0, theta - s)
-        // H conditioned on H ≥ t: −ln u is exponential, so H − (t − ½) is Exp(1) in nats.
-        let h = forced?.1 ?? min(177_445_678, Int64((Double(t) - (t > 0 ? 0.5 : 0) - Foundation_log(rngLuck.uniformOpen()) * 1e6).rounded(.toNearestOrEven)))
         let dt = now - tipTime
         if stale[g] { _ = reselect(group: g, lazy: false) }
-        let sel = selections[g]
         let counted = counting
         if counted {
             stats.blocks += 1
@@ -273,16 +283,20 @@ struct Replication {
             stats.groups[g].reward += sc.chain.blockReward
             if s > 0 {
                 stats.groups[g].psiCreditedMicro += Double(s)
-                for ty in 1...5 { stats.psiCreditedByType[ty] += Double(sel.creditedByType[ty]) }
-                stats.proofsAttached += sel.chosen.count
+                for ty in 1...5 { stats.psiCreditedByType[ty] += Double(selections[g].creditedByType[ty]) }
+                stats.proofsAttached += selections[g].chosen.count
                 if s > stats.maxCreditedMicro { stats.maxCreditedMicro = s }
             }
         }
-        sink.block(BlockRecord(
-            replication: rep, height: height, time: now, minerGroup: g, thetaMicro: theta, hMicro: h,
-            psiCreditedMicro: s,
-            psiByType: (sel.creditedByType[1], sel.creditedByType[2], sel.creditedByType[3], sel.creditedByType[4], sel.creditedByType[5]),
-            interval: dt, orphaned: false))
+        if S.wantsRecords {
+            // H conditioned on H ≥ t: −ln u is exponential, so H − (t − ½) is Exp(1) in nats.
+            let h = forced?.1 ?? min(177_445_678, Int64((Double(t) - (t > 0 ? 0.5 : 0) - Foundation_log(rngLuck.uniformOpen()) * 1e6).rounded(.toNearestOrEven)))
+            let by = selections[g].creditedByType
+            sink.block(BlockRecord(
+                replication: rep, height: height, time: now, minerGroup: g, thetaMicro: theta, hMicro: h,
+                psiCreditedMicro: s, psiByType: (by[1], by[2], by[3], by[4], by[5]),
+                interval: dt, orphaned: false))
+        }
         let attached = s > 0 ? consume(group: g) : [:]
         if let tuner = policy.tuner, var st = alphaState { tuneAlpha(tuner, &st, attached) }
         height += 1
@@ -303,11 +317,18 @@ struct Replication {
             let lowest = min(th, theta)
             theta = th
             expNegTheta = Foundation_exp(-Double(th) / 1e6)
-            expTheta = Foundation_exp(Double(th) / 1e6)
+            expThetaCurrent = holderCreditCeiling >= th || crossedZero
+            if expThetaCurrent { expTheta = Foundation_exp(Double(th) / 1e6) }
             if crossedZero {
                 for g in sc.miners.indices { tree.set(g, weight(g)) }
-            } else {
-                for g in holders where credited[g] >= lowest { tree.set(g, weight(g)) }
+            } else if holderCreditCeiling >= lowest {
+                var top: Int64 = 0
+                for g in holders {
+                    let s = credited[g]
+                    if s > top { top = s }
+                    if s >= lowest { tree.set(g, weight(g)) }
+                }
+                holderCreditCeiling = top
             }
         }
         if !greedy.isEmpty {
@@ -343,41 +364,55 @@ struct Replication {
 
     @inline(__always) func ownerIndex(_ p: Int) -> Int { owners[p] }
 
-    mutating func produce(_ p: Int) {
-        let pg = sc.providers[p]
+    /// Produces one proof of provider group `p` and schedules the next; returns whether a
+    /// block-finding rate changed (only when the proof arrives at once, see below).
+    mutating func produce(_ p: Int) -> Bool {
+        let plan = plans[p]
         var rng = providerRNG[p]
-        switch pg.production {
-        case .rate(let r): events.push(now + rng.exponential(rate: r * Double(pg.count)), .produce(provider: p))
+        switch plan.production {
+        case .rate(let r): events.push(now + rng.exponential(rate: r * Double(plan.count)), .produce(provider: p))
         case .interval(let iv): events.push(now + iv, .produce(provider: p))
         }
-        let metrics = MetricSpec.draw(pg.type, metricDists[p], &rng)
-        let honest = pg.honest >= 1 || rng.uniformOpen() < pg.honest
+        let metrics = plan.fixedMetrics ?? MetricSpec.draw(plan.type, metricDists[p], &rng)
+        let honest = plan.honest >= 1 || rng.uniformOpen() < plan.honest
         let nullifier = Nullifier(&rng)
-        let latency = max(0, pg.latency.sample(&rng))
+        let latency = plan.fixedLatency ?? max(0, sc.providers[p].latency.sample(&rng))
+        if rng.counter >= DistinctDraws.counterBound { distinctDraws = false }
         providerRNG[p] = rng
         serial &+= 1
         if counting {
             stats.proofsProduced += 1
             let owner = owners[p]
-            if owner < sc.miners.count && pg.price > 0 { stats.groups[owner].proofSpend += pg.price }
+            if owner < sc.miners.count && plan.price > 0 { stats.groups[owner].proofSpend += plan.price }
         }
-        let psi = policy.psiAdjMicro(metrics, alpha: alpha[Int(pg.type.rawValue) - 1])
-        let proof = SimProof(type: pg.type, metrics: metrics, psiAdjMicro: psi, cappedMicro: policy.cappedMicro(psi, pg.type),
+        let a = alpha[Int(plan.type.rawValue) - 1]
+        let psi: Int64
+        if plan.fixedMetrics != nil, let memo = psiMemo[p], memo.alpha == a {
+            psi = memo.psi
+        } else {
+            psi = policy.psiAdjMicro(metrics, alpha: a)
+            if plan.fixedMetrics != nil { psiMemo[p] = (a, psi) }
+        }
+        let proof = SimProof(type: plan.type, metrics: metrics, psiAdjMicro: psi, cappedMicro: policy.cappedMicro(psi, plan.type),
                              nullifier: nullifier, provider: p, serial: serial, honest: honest)
+        // With no latency and nothing else due now, its `.arrive` would be the very next event
+        // handled (events run before a block at the same instant), so it is handled here.
+        if latency == 0 && events.nextTime > now { return arrive(proof) }
         events.push(now + latency, .arrive(slot: inFlight.put(proof)))
+        return false
     }
 
     /// A proof reaches its owner: a dishonest one fails verification, a seen nullifier is a
     /// replay; otherwise it joins the owner's pool and the owner's selection is redone (unless the
     /// pool, already full of better proofs of its type, dropped it at once).
     mutating func arrive(_ proof: SimProof) -> Bool {
-        guard proof.honest, !nullifiers.isSeen(proof.nullifier, atHeight: Int64(height)), proof.psiAdjMicro > 0 else {
+        guard proof.honest, distinctDraws || !nullifiers.isSeen(proof.nullifier, atHeight: Int64(height)), proof.psiAdjMicro > 0 else {
             if counting { stats.proofsRejected += 1 }
             return false
         }
         let owner = ownerIndex(proof.provider)
         guard pools[owner].add(proof, maxOfType: policy.maxProofs(proof.type)) else { return false }
-        if let v = sc.providers[proof.provider].validity {
+        if let v = plans[proof.provider].validity {
             events.push(now + v, .expire(provider: proof.provider, serial: proof.serial))
         }
         return reselect(afterChangeOf: owner)
@@ -405,15 +440,15 @@ struct Replication {
     }
 
     mutating func reselect(group g: Int, lazy: Bool = true) -> Bool {
-        var cands: [CandidateProof]?  // built at most once per call
+        var pooled: [SimProof]?  // built at most once per call
         if lazy && credited[g] > 0 {
             let bound: Int64
             if ownPoolOnly(g) {
                 bound = policy.optimalCredit(cappedSums: pools[g].cappedSum)
             } else {
-                let c = candidates(g).map { $0.candidate }
-                cands = c
-                bound = policy.optimalCreditBound(c)
+                let c = candidates(g)
+                pooled = c
+                bound = policy.optimalCreditBound(c.map { $0.candidate })
             }
             if bound == credited[g] {
                 stale[g] = true
@@ -421,27 +456,33 @@ struct Replication {
             }
         }
         stale[g] = false
-        let sel = policy.select(cands ?? candidates(g).map { $0.candidate }, thetaMicro: theta)
-        selections[g] = sel
+        let cands = pooled ?? candidates(g)
+        if !policy.selectOneType(cands, into: &selections[g]) {
+            selections[g] = policy.select(cands.map { $0.candidate }, thetaMicro: theta)
+        }
+        let new = selections[g].creditedMicro
         let old = credited[g]
-        credited[g] = sel.creditedMicro
-        if sel.creditedMicro > 0 && !isHolder[g] { isHolder[g] = true; holders.append(g) }
-        if sel.creditedMicro == 0 && isHolder[g] { isHolder[g] = false; holders.removeAll { $0 == g } }
-        guard old != sel.creditedMicro else { return false }
+        credited[g] = new
+        if new > 0 && !isHolder[g] { isHolder[g] = true; holders.append(g) }
+        if new > holderCreditCeiling { holderCreditCeiling = new }
+        if new == 0 && isHolder[g] { isHolder[g] = false; holders.removeAll { $0 == g } }
+        guard old != new else { return false }
         tree.set(g, weight(g))
         return true
     }
 
     /// The finder's attached proofs are spent: their nullifiers enter the TTL window and leave
-    /// every pool; the owners' selections are redone.
+    /// every pool; the owners' selections are redone. Returns the proofs attached per type for the
+    /// α tuner (empty without one: nothing reads it).
     @discardableResult
     mutating func consume(group g: Int) -> [ProofType: Int64] {
         let cands = candidates(g)
         let used = selections[g].chosen.map { cands[$0].nullifier }
         var counts: [ProofType: Int64] = [:]
+        let tuned = policy.tuner != nil
         let market = sc.miners.count
         for i in selections[g].chosen {
-            counts[cands[i].type, default: 0] += 1
+            if tuned { counts[cands[i].type, default: 0] += 1 }
             let p = cands[i].provider
             if owners[p] == market && counting {
                 stats.groups[g].marketProofs += 1

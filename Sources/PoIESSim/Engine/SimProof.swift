@@ -44,27 +44,57 @@ struct ProofSlab {
 /// The pool also keeps, per type, the sum of its per-proof-capped values. Because it never holds
 /// more than `maxProofs` of a type, that sum is the "best maxProofs values" term of the optimal
 /// credit (`PolicyBridge.optimalCredit(cappedSums:)`), available in O(1) on every arrival.
+///
+/// A full type turns most arrivals away (a farm's proofs are alike, and the newest of equals is
+/// the one dropped), so the pool remembers each full type's worst proof and rejects a proof that
+/// is no better in O(1) instead of rescanning.
 struct ProofPool {
     private(set) var proofs: [SimProof] = []
     /// Σ `cappedMicro` by `ProofType.rawValue` (index 0 unused).
     private(set) var cappedSum: [Int64] = Array(repeating: 0, count: 6)
+    /// Proofs held by `ProofType.rawValue`.
+    private var held: [Int] = Array(repeating: 0, count: 6)
+    /// By `ProofType.rawValue`: (ψ_adj, serial) of the type's worst proof (lowest ψ_adj, then the
+    /// latest), `nil` when not known since the type last changed.
+    private var worst: [(psi: Int64, serial: UInt64)?] = Array(repeating: nil, count: 6)
 
     var isEmpty: Bool { proofs.isEmpty }
 
     /// Adds `p`; if the type is then over `maxOfType`, drops its worst proof (lowest ψ_adj, then
     /// the latest). Returns false when that was `p` itself: the pool did not change.
     mutating func add(_ p: SimProof, maxOfType: Int) -> Bool {
-        proofs.append(p)
-        cappedSum[Int(p.type.rawValue)] += p.cappedMicro
-        var n = 0, worst = -1
-        for (i, q) in proofs.enumerated() where q.type == p.type {
-            n += 1
-            if worst < 0 || q.psiAdjMicro < proofs[worst].psiAdjMicro
-                || (q.psiAdjMicro == proofs[worst].psiAdjMicro && q.serial > proofs[worst].serial) { worst = i }
+        let t = Int(p.type.rawValue)
+        if held[t] < maxOfType {
+            proofs.append(p)
+            cappedSum[t] += p.cappedMicro
+            held[t] += 1
+            worst[t] = nil
+            return true
         }
-        guard n > maxOfType, worst >= 0 else { return true }
-        remove(at: worst)
-        return worst != proofs.count
+        guard held[t] > 0 else { return false }
+        let w: (psi: Int64, serial: UInt64)
+        if let known = worst[t] { w = known } else {
+            var k = -1
+            for (i, q) in proofs.enumerated() where q.type == p.type {
+                if k < 0 || Self.worse(q, than: proofs[k]) { k = i }
+            }
+            w = (proofs[k].psiAdjMicro, proofs[k].serial)
+            worst[t] = w
+        }
+        if p.psiAdjMicro < w.psi || (p.psiAdjMicro == w.psi && p.serial > w.serial) { return false }
+        // `p` displaces the worst: the array ends as "append p, then remove the worst" leaves it.
+        let k = proofs.firstIndex { $0.type == p.type && $0.psiAdjMicro == w.psi && $0.serial == w.serial }!
+        remove(at: k)
+        proofs.append(p)
+        cappedSum[t] += p.cappedMicro
+        held[t] += 1
+        return true
+    }
+
+    /// The drop order: lower ψ_adj first, then the later serial.
+    @inline(__always)
+    static func worse(_ a: SimProof, than b: SimProof) -> Bool {
+        a.psiAdjMicro < b.psiAdjMicro || (a.psiAdjMicro == b.psiAdjMicro && a.serial > b.serial)
     }
 
     mutating func remove(provider: Int, serial: UInt64) -> Bool {
@@ -91,10 +121,14 @@ struct ProofPool {
             proofs[i].psiAdjMicro = psi
             proofs[i].cappedMicro = capped
         }
+        for t in worst.indices { worst[t] = nil }
     }
 
     private mutating func remove(at i: Int) {
-        cappedSum[Int(proofs[i].type.rawValue)] -= proofs[i].cappedMicro
+        let t = Int(proofs[i].type.rawValue)
+        cappedSum[t] -= proofs[i].cappedMicro
+        held[t] -= 1
+        worst[t] = nil
         proofs.remove(at: i)
     }
 }

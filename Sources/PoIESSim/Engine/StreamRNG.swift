@@ -25,10 +25,13 @@ public struct StreamRNG: RandomNumberGenerator, Sendable {
         self.init(seed: seed, replication: replication, stream: stream.rawValue &+ UInt64(index))
     }
 
+    /// The counter's stride (2^64/φ, odd): draw `c` mixes `key + c·γ`.
+    @usableFromInline static var gamma: UInt64 { 0x9E37_79B9_7F4A_7C15 }
+
     @inlinable @inline(__always)
     public mutating func next() -> UInt64 {
         counter &+= 1
-        return SplitMix64.mix(key &+ counter &* 0x9E37_79B9_7F4A_7C15)
+        return SplitMix64.mix(key &+ counter &* Self.gamma)
     }
 
     /// Uniform in the open interval (0, 1): never 0, so `-log(u)` is finite.

@@ -32,13 +32,14 @@ struct SumTree {
     func find(_ r: Double) -> Int {
         var k = 1
         var r = r
-        while k < size {
-            let l = node[2 * k]
-            if r < l || node[2 * k + 1] <= 0 {
-                k = 2 * k
-            } else {
-                r -= l
-                k = 2 * k + 1
+        // Branch-free descent (the direction is a coin flip per level, so branches mispredict half
+        // the time): the same comparisons and subtractions as `if r < l || right <= 0 { left }`.
+        node.withUnsafeBufferPointer { nd in
+            while k < size {
+                let l = nd[2 * k]
+                let right = !(r < l || nd[2 * k + 1] <= 0)
+                r = right ? r - l : r
+                k = 2 * k + (right ? 1 : 0)
             }
         }
         // Rounding can land on a zero leaf at an edge: step to the nearest positive one.
