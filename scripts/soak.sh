@@ -42,3 +42,10 @@ while :; do
   echo "soak: ${now}/${seconds} s  rss ${rss} KiB  fds ${fds}  threads ${threads}  height ${height:-0}" >&2
   [ "$now" -ge "$seconds" ] && break
 done
+# What the node counted (shares by transport and reason, blocks by source, refusals) goes beside
+# the CSV, so a soak also shows whether the external miners' work was accepted.
+metrics=${ws/ws:\/\//http:\/\/}
+metrics=${metrics%/ws}/metrics
+curl -s "$metrics" | grep -E '^animica_(miner_shares|chain_blocks|chain_height|node_storage|stratum_connections|getwork_connections|http_requests)' \
+  > "$out.metrics" || true
+echo "soak: node metrics in $out.metrics" >&2
