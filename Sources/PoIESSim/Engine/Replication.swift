@@ -64,7 +64,7 @@ struct Replication {
     var distinctDraws: Bool
     var marketBuyers: [Int]
     var parking: ProviderParking
-    var nullifiers: InMemoryNullifierStore
+    var nullifiers: SpentNullifiers
     var alphaState: AlphaTuner.State?
     var alpha: [Int64]
     var serial: UInt64 = 0
@@ -120,7 +120,7 @@ struct Replication {
         distinctDraws = DistinctDraws(providerRNG).keysApart
         parking = ProviderParking(providers: sc.providers.count, owners: n + 1)
         marketBuyers = sc.miners.indices.filter { sc.miners[$0].buysFromMarket }
-        nullifiers = InMemoryNullifierStore(ttl: policy.nullifierTTL)
+        nullifiers = SpentNullifiers(ttl: policy.nullifierTTL, deferred: distinctDraws && sc.network.isInstant)
         alpha = policy.initialAlpha
         alphaState = policy.tuner.map { t in
             t.initialState(alpha: Dictionary(uniqueKeysWithValues: ProofType.allCases.map { ($0, policy.policy[$0].alpha) }))
