@@ -65,7 +65,9 @@ extension PolicyBridge {
                 k += 1
             }
             func v(_ i: Int) -> Int64 { min(candidates[i].psiAdjMicro, cap) }
-            byValue.sort { v($0) > v($1) }
+            // Alike proofs (a farm's) are already in v order: only values are read from it.
+            let v0 = v(byValue[0])
+            if byValue.contains(where: { v($0) != v0 }) { byValue.sort { v($0) > v($1) } }
             byNullifier.sort { candidates[$0].nullifier < candidates[$1].nullifier }
             for j in 1..<max(m, 1) where candidates[byNullifier[j - 1]].nullifier == candidates[byNullifier[j]].nullifier {
                 return false  // a duplicate: the selector's keep-the-best rule applies
