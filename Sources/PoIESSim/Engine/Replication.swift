@@ -476,7 +476,7 @@ struct Replication {
         }
         stale[g] = false
         let cands = pooled ?? candidates(g)
-        if !policy.selectOneType(cands, into: &selections[g]) {
+        if !policy.selectOneType(cands, into: &selections[g], distinctNullifiers: distinctDraws) {
             selections[g] = policy.select(cands.map { $0.candidate }, thetaMicro: theta)
         }
         let new = selections[g].creditedMicro
