@@ -59,7 +59,9 @@ public enum Downscale {
         for v in values { total += Int128(v) }
         if target <= 0 || total <= 0 { return 0 }
         if total == Int128(target) { return target }
-        let scale = Double(target) / Double(total)
+        // The same correctly rounded conversion, through Int64 when the total fits: the generic
+        // Int128 → Double path of the standard library was most of this function's cost.
+        let scale = Double(target) / (Int64(exactly: total).map { Double($0) } ?? Double(total))
         var baseSum: Int128 = 0
         for v in values where v > 0 { baseSum += Int128(scaled(v, scale).base) }
         let remaining = Int128(target) - baseSum

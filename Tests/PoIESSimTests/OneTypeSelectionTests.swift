@@ -56,6 +56,37 @@ import Testing
         #expect(declined > 100)
     }
 
+    /// Alike proofs with distinct nullifiers (`distinctNullifiers: true`, no sort): the same as
+    /// the full selector.
+    @Test func alikeProofsAgreeWithTheSelector() throws {
+        var rng = SplitMix64(seed: 15)
+        let palette: [Int64] = [1, 700_000, 1_000_000, 1_333_334, 1_500_000, 2_000_000, 2_666_667, 4_000_000, 6_000_000]
+        var checked = 0
+        for policy in try Self.policies() {
+            for round in 0..<2000 {
+                let n = 1 + Int(rng.next() % 19)
+                let psi = palette[Int(rng.next() % UInt64(palette.count))]
+                var seen = Set<Nullifier>()
+                var cands: [CandidateProof] = []
+                while cands.count < n {
+                    let w0 = round % 3 == 0 ? rng.next() % 64 : rng.next()  // close nullifiers too
+                    let nf = Nullifier(w0: w0, w1: rng.next() % 2, w2: 0, w3: 0)
+                    if seen.insert(nf).inserted { cands.append(CandidateProof(type: .ai, psiAdjMicro: psi, nullifier: nf)) }
+                }
+                var fast = Selection()
+                fast.chosen = [99]
+                fast.creditedByType[3] = 7
+                #expect(policy.selectOneType(cands, into: &fast, distinctNullifiers: true))
+                let full = policy.select(cands, thetaMicro: 9_000_000)
+                #expect(fast.chosen == full.chosen, "chosen \(cands.map(\.psiAdjMicro))")
+                #expect(fast.creditedMicro == full.creditedMicro)
+                #expect(fast.creditedByType == full.creditedByType)
+                checked += 1
+            }
+        }
+        #expect(checked == 14_000)
+    }
+
     /// More than `oneTypeLimit` proofs with credit, or two credited types: the full selector runs.
     @Test func declinesWhatItDoesNotCover() throws {
         let policy = try PolicyBridge(toml: PolicyBridge.devnetTOML)

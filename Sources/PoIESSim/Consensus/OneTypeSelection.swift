@@ -30,7 +30,11 @@ extension PolicyBridge {
     /// builds: in nullifier order, take a proof whenever the proofs after it can still complete the
     /// set. Credit of the chosen set: the type stage downscales to E when Σv > E (its exact total is
     /// `Downscale.total`), and the Γ stage never binds because that total is ≤ E ≤ Γ.
-    func selectOneType<P: SelectableProof>(_ candidates: [P], into sel: inout Selection) -> Bool {
+    ///
+    /// `distinctNullifiers` (the caller knows no two candidates share a nullifier, see
+    /// `DistinctDraws`) allows the alike case without sorting: when every v is equal, any c* proofs
+    /// reach C*, so the greedy takes the c* smallest nullifiers.
+    func selectOneType<P: SelectableProof>(_ candidates: [P], into sel: inout Selection, distinctNullifiers: Bool = false) -> Bool {
         let n = candidates.count
         if n == 0 {
             sel.chosen.removeAll(keepingCapacity: true)
@@ -65,7 +69,15 @@ extension PolicyBridge {
                 k += 1
             }
             func v(_ i: Int) -> Int64 { min(candidates[i].psiAdjMicro, cap) }
-            byValue.sort { v($0) > v($1) }
+            // Alike proofs (a farm's) are already in v order: only values are read from it.
+            let v0 = v(byValue[0])
+            let alike = !byValue.contains { v($0) != v0 }
+            if !alike { byValue.sort { v($0) > v($1) } }
+            if alike && distinctNullifiers {
+                chooseSmallestNullifiers(candidates, byValue, v0: v0, maxK: min(maxProofs(t), m), e: e, gamma: gamma, into: &sel)
+                sel.creditedMicro = sel.creditedByType[Int(t.rawValue)]
+                return true
+            }
             byNullifier.sort { candidates[$0].nullifier < candidates[$1].nullifier }
             for j in 1..<max(m, 1) where candidates[byNullifier[j - 1]].nullifier == candidates[byNullifier[j]].nullifier {
                 return false  // a duplicate: the selector's keep-the-best rule applies
@@ -116,5 +128,46 @@ extension PolicyBridge {
             sel.creditedByType[Int(t.rawValue)] = credited
             return true
         }
+    }
+
+    /// The alike case of `selectOneType`: `m` candidates (`indices`, of one type t) of equal value
+    /// `v0`, distinct nullifiers. C* and c* as in the general case (the prefix sums of equal values),
+    /// then the c* smallest nullifiers, found by c* scans; writes the chosen indices (ascending) and
+    /// the credit into `creditedByType[t]`.
+    private func chooseSmallestNullifiers<P: SelectableProof>(_ candidates: [P], _ indices: UnsafeMutableBufferPointer<Int>, v0: Int64,
+                                                              maxK: Int, e: Int64, gamma: Int64, into sel: inout Selection) {
+        var sum: Int64 = 0
+        var increments = 0
+        for _ in 0..<maxK {
+            let next = min(e, sum + v0)
+            if next == sum { break }
+            sum = next
+            increments += 1
+        }
+        let creditStar = min(gamma, sum)
+        var cStar = 0
+        var acc: Int64 = 0
+        for _ in 0..<increments {
+            if min(gamma, acc) >= creditStar { break }
+            acc = min(e, acc + v0)
+            cStar += 1
+        }
+        sel.chosen.removeAll(keepingCapacity: true)
+        var last: Nullifier?
+        for _ in 0..<cStar {
+            var pick = -1
+            for i in indices {
+                let n = candidates[i].nullifier
+                if let l = last, n <= l { continue }
+                if pick < 0 || n < candidates[pick].nullifier { pick = i }
+            }
+            sel.chosen.append(pick)
+            last = candidates[pick].nullifier
+        }
+        sel.chosen.sort()
+        let total = Int128(v0) * Int128(cStar)
+        let t = Int(candidates[indices[0]].type.rawValue)
+        for i in 1...5 { sel.creditedByType[i] = 0 }
+        sel.creditedByType[t] = total > Int128(e) ? Downscale.total(of: sel.chosen.lazy.map { _ in v0 }, target: e) : Int64(total)
     }
 }

@@ -12,6 +12,9 @@ extension Nullifier {
     init(_ rng: inout StreamRNG) {
         self.init(w0: rng.next(), w1: rng.next(), w2: rng.next(), w3: rng.next())
     }
+
+    /// The draws `init(_:)` takes from its stream (a skipped proof advances the counter by this).
+    static let randomDraws: UInt64 = 4
 }
 
 /// What the selector attached and what it is credited.

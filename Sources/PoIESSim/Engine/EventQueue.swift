@@ -22,6 +22,9 @@ struct Event: Comparable {
         case deliver(group: Int, block: Int)
         /// A proof's validity window ends.
         case expire(provider: Int, serial: UInt64)
+        /// Parked provider group `provider` must rejoin the queue before its stream's counter
+        /// could reach `DistinctDraws.counterBound` (`ProviderParking`).
+        case wake(provider: Int)
     }
 
     static func < (a: Event, b: Event) -> Bool { a.time < b.time || (a.time == b.time && a.seq < b.seq) }

@@ -17,6 +17,9 @@ struct ProviderPlan {
     /// The metrics when every draw is the same — all distributions fixed and the draw consumes no
     /// random numbers (a storage heartbeat does) — else `nil`. Their ψ_adj then depends on α only.
     let fixedMetrics: ProofMetrics?
+    /// Every proof is the same and arrives at once: one member, fixed metrics, always honest,
+    /// zero latency (what `ProviderParking` needs besides a fixed interval).
+    var alike: Bool { count == 1 && fixedMetrics != nil && honest >= 1 && fixedLatency == 0 }
 
     init(_ pg: Scenario.ProviderGroup, metricDists: [Distribution]) {
         type = pg.type

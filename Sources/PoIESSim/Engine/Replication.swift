@@ -63,7 +63,8 @@ struct Replication {
     /// No provider draw can repeat another (`DistinctDraws`), so no nullifier was seen before.
     var distinctDraws: Bool
     var marketBuyers: [Int]
-    var nullifiers: InMemoryNullifierStore
+    var parking: ProviderParking
+    var nullifiers: SpentNullifiers
     var alphaState: AlphaTuner.State?
     var alpha: [Int64]
     var serial: UInt64 = 0
@@ -117,8 +118,9 @@ struct Replication {
         plans = zip(sc.providers, metricDists).map { ProviderPlan($0, metricDists: $1) }
         psiMemo = Array(repeating: nil, count: sc.providers.count)
         distinctDraws = DistinctDraws(providerRNG).keysApart
+        parking = ProviderParking(providers: sc.providers.count, owners: n + 1)
         marketBuyers = sc.miners.indices.filter { sc.miners[$0].buysFromMarket }
-        nullifiers = InMemoryNullifierStore(ttl: policy.nullifierTTL)
+        nullifiers = SpentNullifiers(ttl: policy.nullifierTTL, deferred: distinctDraws && sc.network.isInstant)
         alpha = policy.initialAlpha
         alphaState = policy.tuner.map { t in
             t.initialState(alpha: Dictionary(uniqueKeysWithValues: ProofType.allCases.map { ($0, policy.policy[$0].alpha) }))
@@ -235,6 +237,8 @@ struct Replication {
             }
         }
         if net != nil { finalize(upTo: min(height - 1, stopHeight - 1), sink: &sink) }
+        // Every event due by then was handled: the last block's time, or the stop time.
+        advanceAllParked(through: stopTime.isFinite ? stopTime : now)
         if stopTime.isFinite { now = max(now, stopTime) }
         for g in sc.miners.indices { accrue(g) }
         stats.endTime = now
@@ -260,9 +264,13 @@ struct Replication {
         case .expire(let p, let serial):
             let owner = ownerIndex(p)
             guard pools[owner].remove(provider: p, serial: serial) else { return false }
+            unpark(owner: owner)
             return reselect(afterChangeOf: owner)
         case .deliver(let g, let id):
             return deliver(g, id)
+        case .wake(let p):
+            wake(p)
+            return false
         }
     }
 
@@ -306,6 +314,7 @@ struct Replication {
     }
 
     mutating func startCounting() {
+        advanceAllParked(through: now)
         counting = true
         for g in sc.miners.indices { lastAccrual[g] = now; stats.groups[g].work = 0 }
     }
@@ -351,6 +360,7 @@ struct Replication {
         alphaState = st
         guard st.alpha != alpha else { return }
         alpha = st.alpha
+        unparkAll()
         for o in pools.indices {
             pools[o].reprice { p in
                 let psi = policy.psiAdjMicro(p.metrics, alpha: alpha[Int(p.type.rawValue) - 1])
@@ -364,22 +374,24 @@ struct Replication {
 
     @inline(__always) func ownerIndex(_ p: Int) -> Int { owners[p] }
 
-    /// Produces one proof of provider group `p` and schedules the next; returns whether a
-    /// block-finding rate changed (only when the proof arrives at once, see below).
+    /// Produces one proof of provider group `p` and schedules the next (or parks `p`, see
+    /// `ProviderParking`); returns whether a block-finding rate changed (only when the proof
+    /// arrives at once, see below).
     mutating func produce(_ p: Int) -> Bool {
         let plan = plans[p]
         var rng = providerRNG[p]
-        switch plan.production {
-        case .rate(let r): events.push(now + rng.exponential(rate: r * Double(plan.count)), .produce(provider: p))
-        case .interval(let iv): events.push(now + iv, .produce(provider: p))
+        if case .rate(let r) = plan.production {
+            events.push(now + rng.exponential(rate: r * Double(plan.count)), .produce(provider: p))
         }
         let metrics = plan.fixedMetrics ?? MetricSpec.draw(plan.type, metricDists[p], &rng)
         let honest = plan.honest >= 1 || rng.uniformOpen() < plan.honest
         let nullifier = Nullifier(&rng)
         let latency = plan.fixedLatency ?? max(0, sc.providers[p].latency.sample(&rng))
-        if rng.counter >= DistinctDraws.counterBound { distinctDraws = false }
         providerRNG[p] = rng
-        serial &+= 1
+        if rng.counter >= DistinctDraws.counterBound && distinctDraws {
+            distinctDraws = false
+            unparkAll()
+        }
         if counting {
             stats.proofsProduced += 1
             let owner = owners[p]
@@ -393,6 +405,12 @@ struct Replication {
             psi = policy.psiAdjMicro(metrics, alpha: a)
             if plan.fixedMetrics != nil { psiMemo[p] = (a, psi) }
         }
+        if canPark(p, psi: psi) {
+            park(p)
+            return false
+        }
+        if case .interval(let iv) = plan.production { events.push(now + iv, .produce(provider: p)) }
+        serial &+= 1
         let proof = SimProof(type: plan.type, metrics: metrics, psiAdjMicro: psi, cappedMicro: policy.cappedMicro(psi, plan.type),
                              nullifier: nullifier, provider: p, serial: serial, honest: honest)
         // With no latency and nothing else due now, its `.arrive` would be the very next event
@@ -412,6 +430,7 @@ struct Replication {
         }
         let owner = ownerIndex(proof.provider)
         guard pools[owner].add(proof, maxOfType: policy.maxProofs(proof.type)) else { return false }
+        unpark(owner: owner)
         if let v = plans[proof.provider].validity {
             events.push(now + v, .expire(provider: proof.provider, serial: proof.serial))
         }
@@ -457,7 +476,7 @@ struct Replication {
         }
         stale[g] = false
         let cands = pooled ?? candidates(g)
-        if !policy.selectOneType(cands, into: &selections[g]) {
+        if !policy.selectOneType(cands, into: &selections[g], distinctNullifiers: distinctDraws) {
             selections[g] = policy.select(cands.map { $0.candidate }, thetaMicro: theta)
         }
         let new = selections[g].creditedMicro
@@ -491,9 +510,10 @@ struct Replication {
         }
         for n in used { nullifiers.record(n, height: Int64(height)) }
         if height % 1024 == 0 { nullifiers.prune(belowHeight: Int64(height) - nullifiers.ttl) }
-        _ = pools[g].remove(nullifiers: used)
+        if pools[g].remove(nullifiers: used) { unpark(owner: g) }
         _ = reselect(group: g)
         if sc.miners[g].buysFromMarket, pools[sc.miners.count].remove(nullifiers: used) {
+            unpark(owner: sc.miners.count)
             _ = reselect(afterChangeOf: sc.miners.count)
         }
         return counts

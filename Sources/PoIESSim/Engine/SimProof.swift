@@ -72,15 +72,7 @@ struct ProofPool {
             return true
         }
         guard held[t] > 0 else { return false }
-        let w: (psi: Int64, serial: UInt64)
-        if let known = worst[t] { w = known } else {
-            var k = -1
-            for (i, q) in proofs.enumerated() where q.type == p.type {
-                if k < 0 || Self.worse(q, than: proofs[k]) { k = i }
-            }
-            w = (proofs[k].psiAdjMicro, proofs[k].serial)
-            worst[t] = w
-        }
+        let w = worstHeld(p.type)
         if p.psiAdjMicro < w.psi || (p.psiAdjMicro == w.psi && p.serial > w.serial) { return false }
         // `p` displaces the worst: the array ends as "append p, then remove the worst" leaves it.
         let k = proofs.firstIndex { $0.type == p.type && $0.psiAdjMicro == w.psi && $0.serial == w.serial }!
@@ -89,6 +81,28 @@ struct ProofPool {
         cappedSum[t] += p.cappedMicro
         held[t] += 1
         return true
+    }
+
+    /// Whether `add` would drop at once a proof of `type` with ψ_adj `psiAdjMicro` and a serial
+    /// later than every held one (as every new proof's is).
+    mutating func turnsAway(_ type: ProofType, psiAdjMicro: Int64, maxOfType: Int) -> Bool {
+        let t = Int(type.rawValue)
+        if held[t] < maxOfType { return false }
+        guard held[t] > 0 else { return true }
+        return psiAdjMicro <= worstHeld(type).psi
+    }
+
+    /// (ψ_adj, serial) of the worst held proof of `type` (which holds at least one), memoised.
+    private mutating func worstHeld(_ type: ProofType) -> (psi: Int64, serial: UInt64) {
+        let t = Int(type.rawValue)
+        if let known = worst[t] { return known }
+        var k = -1
+        for (i, q) in proofs.enumerated() where q.type == type {
+            if k < 0 || Self.worse(q, than: proofs[k]) { k = i }
+        }
+        let w = (psi: proofs[k].psiAdjMicro, serial: proofs[k].serial)
+        worst[t] = w
+        return w
     }
 
     /// The drop order: lower ψ_adj first, then the later serial.
