@@ -43,6 +43,12 @@ public actor DevnetNode: WorkProvider {
     /// The proof and deadline tasks of the current head only: a finished task must not stay
     /// referenced (they once piled up, ~8 KB a block, the node's memory growing with the chain).
     var headTasks: [Task<Void, Never>] = []
+    /// Every provider task not yet ended, of any head: ``stop()`` waits for them, so no proof
+    /// computation (OpenSSL, OpenBLAS) outlives the node — at process exit one did, and crashed
+    /// in OpenSSL's cleanup.
+    var proofTasks: [UInt64: Task<Void, Never>] = [:]
+    var nextProofTask: UInt64 = 0
+    var stopped = false
     var started = false
 
     struct IssuedJob {
@@ -102,8 +108,8 @@ public actor DevnetNode: WorkProvider {
 
     /// Stops background work, finishes every subscriber stream and closes the store (the data
     /// directory is free for another node at once).
-    public func stop() {
-        defer { store.close() }
+    public func stop() async {
+        stopped = true
         for t in tasks + headTasks { t.cancel() }
         tasks = []
         headTasks = []
@@ -113,6 +119,11 @@ public actor DevnetNode: WorkProvider {
         jobSubscribers = [:]
         minerSubscribers = [:]
         chainSubscribers = [:]
+        // Providers cannot be interrupted mid-proof; cancelled ones that have not started skip it.
+        let running = Array(proofTasks.values)
+        for t in running { t.cancel() }
+        for t in running { await t.value }
+        store.close()
     }
 
     // MARK: - Chain queries
@@ -333,17 +344,26 @@ public actor DevnetNode: WorkProvider {
         guard !providers.isEmpty else { return }
         pendingProviders = providers.count
         let config = self.config
-        // The previous head's tasks are not cancelled (their results are ignored) — only released.
+        // The previous head's work is stale: cancelled, so a provider that has not started skips
+        // it (a running proof finishes and its result is ignored).
+        for t in headTasks { t.cancel() }
         headTasks = []
         for p in providers {
-            headTasks.append(Task.detached { [weak self] in
-                let envelopes: [ProofEnvelope]
-                do { envelopes = try await p.proofs(parent: head, config: config) } catch {
-                    self?.logger.warning("proof provider failed", metadata: ["type": "\(p.type.wireId)", "error": "\(error)"])
-                    envelopes = []
+            let id = nextProofTask
+            nextProofTask += 1
+            let task = Task.detached { [weak self] in
+                if !Task.isCancelled {
+                    let envelopes: [ProofEnvelope]
+                    do { envelopes = try await p.proofs(parent: head, config: config) } catch {
+                        self?.logger.warning("proof provider failed", metadata: ["type": "\(p.type.wireId)", "error": "\(error)"])
+                        envelopes = []
+                    }
+                    await self?.providerFinished(envelopes, parentHash: head.hash)
                 }
-                await self?.providerFinished(envelopes, parentHash: head.hash)
-            })
+                await self?.proofTaskEnded(id)
+            }
+            proofTasks[id] = task
+            headTasks.append(task)
         }
         if wait > .zero {
             headTasks.append(Task { [weak self] in
@@ -353,8 +373,10 @@ public actor DevnetNode: WorkProvider {
         }
     }
 
+    func proofTaskEnded(_ id: UInt64) { proofTasks[id] = nil }
+
     func providerFinished(_ envelopes: [ProofEnvelope], parentHash: [UInt8]) {
-        guard parentHash == index.head.hash else { return }
+        guard !stopped, parentHash == index.head.hash else { return }
         pendingProviders -= 1
         let added = poolProofs(envelopes, parentHash: parentHash)
         if job == nil {
