@@ -45,12 +45,10 @@ public enum DevnetHTTPServer {
         // policy closes is an offence of its address (``PeerRegistry``).
         router.ws("/ws", shouldUpgrade: { _, context in
             let address = context.remoteAddress?.ipAddress ?? "?"
-            if let refusal = rpc.peers.admit(address) {
+            if let refusal = rpc.peers.check(address) {
                 rpc.node.metrics.getworkRefused(refusal)
-                throw HTTPError(.tooManyRequests, message: refusal == .banned ? "banned"
-                                : "too many connections from this address (at most \(rpc.peers.configuration.maxConnectionsPerAddress))")
+                throw HTTPError(.tooManyRequests, message: rpc.peers.message(for: refusal))
             }
-            rpc.peers.release(address)
             return .upgrade([:])
         }) { inbound, outbound, context in
             let address = context.requestContext.remoteAddress?.ipAddress ?? "?"

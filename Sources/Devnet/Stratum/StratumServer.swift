@@ -191,8 +191,7 @@ final class StratumConnectionHandler: ChannelDuplexHandler {
     func channelActive(context: ChannelHandlerContext) {
         address = context.remoteAddress?.ipAddress ?? "?"
         if let refusal = core.peers.admit(address) {
-            refuse(context, reason: refusal, message: refusal == .banned ? "banned"
-                   : "too many connections from this address (at most \(core.peers.configuration.maxConnectionsPerAddress))")
+            refuse(context, reason: refusal, message: core.peers.message(for: refusal))
             return
         }
         holdsSlot = true

@@ -51,6 +51,25 @@ public final class PeerRegistry: Sendable {
 
     public init(configuration: Configuration = .init()) { self.configuration = configuration }
 
+    /// Why `address` would be refused now, without taking a slot (a WebSocket upgrade decision).
+    public func check(_ address: String, now: ContinuousClock.Instant = .now) -> Refusal? {
+        let cap = configuration.maxConnectionsPerAddress
+        return state.withLock { s in
+            if let until = s.bans[address], until > now { return .banned }
+            return s.live[address, default: 0] < cap ? nil : .perAddressCap
+        }
+    }
+
+    /// The one line a refused client is told.
+    public func message(for refusal: Refusal) -> String {
+        switch refusal {
+        case .banned: "banned"
+        case .perAddressCap: "too many connections from this address (at most \(configuration.maxConnectionsPerAddress))"
+        case .handshakeTimeout: "handshake timeout"
+        case .closedForAbuse: "closed for abuse"
+        }
+    }
+
     /// Takes a connection slot for `address`, or says why not.
     public func admit(_ address: String, now: ContinuousClock.Instant = .now) -> Refusal? {
         let cap = configuration.maxConnectionsPerAddress
