@@ -85,6 +85,11 @@ enum StratumFuzz {
                 let verdict = verdicts[Int(share.nonce.counter % UInt64(verdicts.count))]
                 actions.append(contentsOf: session.shareResult(id: id, verdict, now: now))
                 continue
+            case .submitProof(let id, let envelope):
+                // Alternate verdicts: held, invalid, budget refused.
+                let valid: Bool? = [true, false, nil][Int(envelope.canonical.utf8.count % 3)]
+                wire = StratumWire.error(id: id, code: 27, message: "proof rejected", data: ["reason": "mismatch", "field": .null])
+                actions.append(contentsOf: session.proofResult(valid: valid, now: now))
             case .setDifficulty(let t):
                 precondition(t >= 0 && t < (jobs.map(\.template.params.thetaMicro).max() ?? 0), "threshold \(t) out of range")
                 wire = StratumWire.setDifficulty(t)

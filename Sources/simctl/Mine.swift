@@ -49,7 +49,7 @@ struct Mine: AsyncParsableCommand {
     @Option(help: "CPU miner threads; 0 = do not mine locally (env MINER_THREADS; default: all cores).")
     var threads: Int?
 
-    @Option(help: "Local proofs to attach, comma-separated from ai, quantum, storage, vdf, or none (env MINER_PROOFS; default ai,vdf).")
+    @Option(help: "Local proofs to attach, comma-separated from ai, quantum, storage, vdf, or none (env MINER_PROOFS; default ai,vdf for a node, none with --connect, where each proof is submitted on the miner's session for its own jobs).")
     var proofs: String?
 
     @Option(help: "JSON-RPC/WebSocket/metrics listen address HOST:PORT, or off (env RPC_LISTEN; default 127.0.0.1:8545).")
@@ -104,7 +104,12 @@ struct Mine: AsyncParsableCommand {
         let threads = try pick(self.threads, "threads", "MINER_THREADS", { Int($0) }, "an integer ≥ 0",
                                ProcessInfo.processInfo.activeProcessorCount)
         guard threads >= 0 else { throw CLI.fail("--threads", "expected an integer ≥ 0, got \(threads)") }
-        let proofs = try pick(self.proofs, "proofs", "MINER_PROOFS", { $0 }, "a list", "ai,vdf")
+        let connect = try pick(self.connect, "connect", "MINER_CONNECT", { $0 }, "a URL", "")
+        // An external miner brings proofs only when asked: the node makes its own VDF, AI, …
+        let proofs = try pick(self.proofs, "proofs", "MINER_PROOFS", { $0 }, "a list", connect.isEmpty ? "ai,vdf" : "none")
+        // An external miner's dev keys are its own (per process), so its nullifiers never
+        // collide with the node's or another miner's.
+        let keySuffix = connect.isEmpty ? "" : ":" + Hex.encode((0..<6).map { _ in UInt8.random(in: 0...255) }, prefix: false)
         let rpc = try pick(self.rpc, "rpc", "RPC_LISTEN", { $0 }, "HOST:PORT", "127.0.0.1:8545")
         let stratum = try pick(self.stratum, "stratum", "STRATUM_LISTEN", { $0 }, "HOST:PORT", "off")
         let refresh = try pick(self.templateRefresh, "template-refresh", "TEMPLATE_REFRESH", { Double($0) }, "seconds", 5)
@@ -120,7 +125,6 @@ struct Mine: AsyncParsableCommand {
         } catch {
             throw CLI.fail("--chain", "\(error)")
         }
-        let connect = try pick(self.connect, "connect", "MINER_CONNECT", { $0 }, "a URL", "")
         let blocks = try pick(self.blocks, "blocks", "MINER_BLOCKS", { Int($0) }, "an integer ≥ 0", -1)
         let vdfT = try pick(self.vdfT, "vdf-t", "MINER_VDF_T", { UInt64($0) }, "an integer", 4096)
         let aiMacs = try pick(self.aiMacs, "ai-macs", "MINER_AI_MACS", { UInt64($0) }, "an integer", AIProofProvider.defaultMacs)
@@ -144,13 +148,15 @@ struct Mine: AsyncParsableCommand {
                     throw CLI.fail("--vdf-t", "expected \(Wesolowski.minT) … \(Policy.devnet.vdfMaxT), got \(vdfT)")
                 }
                 providers.append(VDFProofProvider(T: vdfT))
-            case "ai": providers.append(AIProofProvider(macs: aiMacs))
-            case "quantum": providers.append(QuantumProofProvider(shots: shots))
+            case "ai": providers.append(AIProofProvider(macs: aiMacs, keyName: "ai-provider" + keySuffix))
+            case "quantum": providers.append(QuantumProofProvider(shots: shots, keyName: "quantum-provider" + keySuffix))
             case "storage":
-                let path = (dataDir as NSString).appendingPathComponent("sector.bin")
+                // An external miner's sector is its own file and key (the node's is sector.bin).
+                let path = (dataDir as NSString).appendingPathComponent(connect.isEmpty ? "sector.bin" : "external-sector.bin")
                 do {
                     try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-                    providers.append(try StorageProofProvider(path: path, leafCount: storageMiB * 256))
+                    providers.append(try StorageProofProvider(path: path, leafCount: storageMiB * 256,
+                                                              key: Ed25519.PrivateKey(devName: connect.isEmpty ? "storage-provider" : "storage-provider:external")))
                 } catch {
                     throw CLI.fail("--proofs", "storage needs a sector file at \(path): \(error)")
                 }
@@ -162,7 +168,8 @@ struct Mine: AsyncParsableCommand {
             guard (try? ExternalMiner.Endpoint(url: connect)) != nil else {
                 throw CLI.fail("--connect", "expected stratum+tcp://HOST:PORT or ws://HOST:PORT/ws, got '\(connect)'")
             }
-            try await Self.runClient(url: connect, threads: max(1, threads), maxHashesPerSecond: maxHashrate > 0 ? maxHashrate : nil)
+            try await Self.runClient(url: connect, threads: max(1, threads), maxHashesPerSecond: maxHashrate > 0 ? maxHashrate : nil,
+                                     providers: providers)
             return
         }
         var stratumAddress: (String, Int)?
@@ -250,7 +257,8 @@ struct Mine: AsyncParsableCommand {
                                    "thetaMicro": .int(r.thetaMicro), "hMicro": .int(r.h), "psiMicro": .int(r.psiMicro),
                                    "psiByType": .object(psiByType.mapValues { .int($0) }), "time": .int(Int64(r.time)),
                                    "proofs": .array(r.proofTypes.map { .string($0.nullifierName) }), "intervalMs": .int(e.intervalMs),
-                                   "source": .string(e.source.rawValue), "sealedHere": .bool(e.sealedHere)])
+                                   "source": .string(e.source.rawValue), "sealedHere": .bool(e.sealedHere),
+                                   "extranonce1": .string(String(format: "0x%08x", e.extranonce1))])
                     fflush(nil)
                     let split = e.proofs.sorted { $0.type.nullifierName < $1.type.nullifierName }.map { "\($0.type.nullifierName) \(Self.nats($0.creditedMicro, digits: 3))" }.joined(separator: ", ")
                     logger.info("block \(r.height) \(Hex.encode(r.hash.prefix(6)))… Θ=\(Self.nats(r.thetaMicro, digits: 3)) H=\(Self.nats(r.h, digits: 3)) Σψ=\(Self.nats(r.psiMicro, digits: 3))\(split.isEmpty ? "" : " (\(split))") +\(e.intervalMs)ms via \(e.source.rawValue)")
@@ -276,8 +284,9 @@ struct Mine: AsyncParsableCommand {
     /// connection or a node that is down is retried with capped, jittered exponential backoff
     /// (0.5 s doubling to 10 s), so a restarted node gets its miner back without a manual step;
     /// SIGINT/SIGTERM stop it cleanly.
-    static func runClient(url: String, threads: Int, maxHashesPerSecond: Double?) async throws {
+    static func runClient(url: String, threads: Int, maxHashesPerSecond: Double?, providers: [any ProofProvider] = []) async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let started = ContinuousClock.now
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 var backoff = 0.5
@@ -287,17 +296,30 @@ struct Mine: AsyncParsableCommand {
                     let gotWork = OnceFlag()
                     let thisAttempt = attempt
                     do {
-                        try await ExternalMiner.run(url: url, threads: threads, maxHashesPerSecond: maxHashesPerSecond) { e in
+                        try await ExternalMiner.run(url: url, threads: threads, maxHashesPerSecond: maxHashesPerSecond,
+                                                    providers: providers) { e in
+                            var o: [String: JSONValue]
                             switch e {
                             case .connected(let e1):
-                                CLI.printJSON(["event": "connected", "url": .string(url), "extranonce1": .string(String(format: "0x%08x", e1)),
-                                               "attempt": .int(Int64(thisAttempt))])
+                                o = ["event": "connected", "url": .string(url), "extranonce1": .string(String(format: "0x%08x", e1)),
+                                     "attempt": .int(Int64(thisAttempt))]
                             case .job(let id, let t):
                                 gotWork.set()
-                                CLI.printJSON(["event": "job", "jobId": .string(id), "tShareMicro": .int(t)])
+                                o = ["event": "job", "jobId": .string(id), "tShareMicro": .int(t)]
                             case .share(let id, let verdict):
-                                CLI.printJSON(["event": "share", "jobId": .string(id), "verdict": .string("\(verdict)")])
+                                o = ["event": "share", "jobId": .string(id), "verdict": .string("\(verdict)")]
+                            case .proof(let type, let nullifier, let verdict):
+                                o = ["event": "proof", "type": .string(type.wireId), "nullifier": .string(Hex.encode(nullifier))]
+                                switch verdict {
+                                case .held(let psi): o["held"] = true; o["psiRawMicro"] = .int(psi)
+                                case .refused(let code, let message): o["held"] = false; o["code"] = .int(Int64(code)); o["message"] = .string(message)
+                                }
+                            case .proofFailed(let type, let error):
+                                o = ["event": "proofFailed", "type": .string(type.wireId), "error": .string(error)]
                             }
+                            // Milliseconds since the miner started: how long each job was mined.
+                            o["elapsedMs"] = .int(Int64((ContinuousClock.now - started) / .milliseconds(1)))
+                            CLI.printJSON(.object(o))
                             fflush(nil)
                         }
                     } catch {

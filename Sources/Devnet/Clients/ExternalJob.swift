@@ -22,6 +22,24 @@ public enum ShareVerdict: Sendable, Equatable {
     case rejected(code: Int, message: String)
 }
 
+/// What happened to a submitted proof (spec v1.1 §9), as the remote node answered.
+public enum ProofVerdict: Sendable, Equatable {
+    /// Held for this session's jobs; `psiRawMicro` is its ψ before caps.
+    case held(psiRawMicro: Int64)
+    /// 27 (with the verifier's reason in `message`), 22 (nullifier taken) or 26.
+    case refused(code: Int, message: String)
+
+    init(reply r: RPCReply) {
+        if let e = r.error {
+            self = .refused(code: e.code, message: e.message)
+        } else if case .int(let psi)? = r.result?["psiRawMicro"] {
+            self = .held(psiRawMicro: psi)
+        } else {
+            self = .refused(code: 20, message: "reply without psiRawMicro")
+        }
+    }
+}
+
 /// A JSON-RPC reply as a client sees it.
 public struct RPCReply: Sendable, Equatable {
     public var id: JSONValue

@@ -1,6 +1,7 @@
 import Logging
 import MiningCore
 import Synchronization
+import Verifiers
 
 /// The CPU miner working for another node: `simctl mine --connect stratum+tcp://HOST:PORT` or
 /// `--connect ws://HOST:PORT/ws`.
@@ -10,6 +11,10 @@ public enum ExternalMiner {
         case connected(extranonce1: UInt32)
         case job(jobId: String, tShareMicro: Int64)
         case share(jobId: String, verdict: ShareVerdict)
+        /// One of the miner's own proofs and the node's answer.
+        case proof(type: ProofType, nullifier: [UInt8], verdict: ProofVerdict)
+        /// A provider failed to make its proof for a parent.
+        case proofFailed(type: ProofType, error: String)
     }
 
     /// Where work comes from, parsed from `--connect`.
@@ -35,8 +40,10 @@ public enum ExternalMiner {
     }
 
     /// Mines for the node at `url` with `threads` scanning tasks until cancelled (or the remote
-    /// closes: then it throws ``ExternalWorkError/connectionClosed``).
+    /// closes: then it throws ``ExternalWorkError/connectionClosed``). `providers` make the
+    /// miner's own proofs: once per new parent, each is submitted on the session (spec v1.1 §9).
     public static func run(url: String, threads: Int, maxHashesPerSecond: Double? = nil, worker: String = "simctl",
+                           providers: [any ProofProvider] = [],
                            logger: Logger = Logger(label: "animica.miner.external"),
                            onEvent: @escaping @Sendable (Event) -> Void = { _ in }) async throws {
         let endpoint = try Endpoint(url: url)
@@ -48,20 +55,30 @@ public enum ExternalMiner {
         case .stratum(let host, let port):
             try await StratumClient.withConnection(host: host, port: port, worker: worker) { client in
                 sink(.connected(extranonce1: client.extranonce1))
-                await ScanLoop.mine(jobs: client.jobs, threads: threads, maxHashesPerSecond: maxHashesPerSecond, onJob: { sink(.job(jobId: $0.jobId, tShareMicro: $0.tShareMicro)) }) { job, nonce in
+                let feeder = ProofFeeder(providers: providers, submit: { try await client.submitProof($0) }, onEvent: sink)
+                await ScanLoop.mine(jobs: client.jobs, threads: threads, maxHashesPerSecond: maxHashesPerSecond, onJob: {
+                    sink(.job(jobId: $0.jobId, tShareMicro: $0.tShareMicro))
+                    feeder.saw($0.template)
+                }) { job, nonce in
                     // A share still queued when the connection closed never reached the node: not a verdict.
                     guard let verdict = try? await client.submit(job, nonce: nonce) else { return }
                     sink(.share(jobId: job.jobId, verdict: verdict))
                 }
+                await feeder.stop()
             }
         case .webSocket(let url):
             try await GetworkClient.withConnection(url: url, logger: logger) { client in
                 sink(.connected(extranonce1: client.extranonce1))
-                await ScanLoop.mine(jobs: client.jobs, threads: threads, maxHashesPerSecond: maxHashesPerSecond, onJob: { sink(.job(jobId: $0.jobId, tShareMicro: $0.tShareMicro)) }) { job, nonce in
+                let feeder = ProofFeeder(providers: providers, submit: { try await client.submitProof($0) }, onEvent: sink)
+                await ScanLoop.mine(jobs: client.jobs, threads: threads, maxHashesPerSecond: maxHashesPerSecond, onJob: {
+                    sink(.job(jobId: $0.jobId, tShareMicro: $0.tShareMicro))
+                    feeder.saw($0.template)
+                }) { job, nonce in
                     // A share still queued when the connection closed never reached the node: not a verdict.
                     guard let verdict = try? await client.submit(job, nonce: nonce) else { return }
                     sink(.share(jobId: job.jobId, verdict: verdict))
                 }
+                await feeder.stop()
             }
         }
         if !Task.isCancelled { throw ExternalWorkError.connectionClosed }
@@ -173,5 +190,70 @@ final class HeadSince: Sendable {
             guard let at = s.replaced[parent] else { return true }
             return ContinuousClock.now - at > .milliseconds(900)
         }
+    }
+}
+
+/// Runs an external miner's proof providers once per new parent and submits what they make on
+/// the session. A new parent cancels the previous parent's work (its proofs could only be
+/// refused as stale); a proof the node refuses is reported, not retried.
+final class ProofFeeder: Sendable {
+    typealias Submit = @Sendable (JSONValue) async throws -> ProofVerdict
+    private let providers: [any ProofProvider]
+    private let submit: Submit
+    private let onEvent: @Sendable (ExternalMiner.Event) -> Void
+    private struct State { var parent: [UInt8]?; var task: Task<Void, Never>?; var stopped = false }
+    private let state = Mutex(State())
+
+    init(providers: [any ProofProvider], submit: @escaping Submit, onEvent: @escaping @Sendable (ExternalMiner.Event) -> Void) {
+        self.providers = providers
+        self.submit = submit
+        self.onEvent = onEvent
+    }
+
+    /// A job arrived: on a new parent, make and submit this parent's proofs.
+    func saw(_ template: HeaderTemplate) {
+        guard !providers.isEmpty else { return }
+        let parent = ProofParent(template: template)
+        let providers = self.providers, submit = self.submit, onEvent = self.onEvent
+        state.withLock { s in
+            guard !s.stopped, s.parent != parent.hash else { return }
+            s.parent = parent.hash
+            // Chained: the new parent's work starts when the old one's has stopped, so only the
+            // latest task needs awaiting and provider work never piles up.
+            let previous = s.task
+            previous?.cancel()
+            s.task = Task.detached {
+                await previous?.value
+                guard !Task.isCancelled else { return }
+                await withTaskGroup(of: Void.self) { group in
+                    for p in providers {
+                        group.addTask {
+                            guard !Task.isCancelled else { return }
+                            let envelopes: [ProofEnvelope]
+                            do { envelopes = try await p.proofs(for: parent) } catch {
+                                onEvent(.proofFailed(type: p.type, error: "\(error)"))
+                                return
+                            }
+                            for e in envelopes {
+                                guard !Task.isCancelled, let v = try? await submit(e.json) else { return }
+                                onEvent(.proof(type: e.type, nullifier: e.nullifier, verdict: v))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Cancels the current parent's work and waits for it: no proof computation (OpenSSL,
+    /// OpenBLAS) may outlive the miner — at process exit one would crash in OpenSSL's cleanup.
+    func stop() async {
+        let task = state.withLock { s in
+            s.stopped = true
+            s.task?.cancel()
+            defer { s.task = nil }
+            return s.task
+        }
+        await task?.value
     }
 }

@@ -101,6 +101,11 @@ public final class GetworkClient: Sendable {
         return .accepted(isBlock: r.result?["isBlock"] == .bool(true))
     }
 
+    /// Submits one of the miner's own proofs (`miner_submitProof`, spec v1.1 §9).
+    public func submitProof(_ envelope: JSONValue) async throws -> ProofVerdict {
+        ProofVerdict(reply: try await request("miner_submitProof", [envelope]))
+    }
+
     /// The HashShare envelope of spec §8 for `nonce` on `job`.
     public static func envelope(_ job: ExternalJob, nonce: Nonce) -> JSONValue {
         let t = job.template

@@ -125,6 +125,12 @@ public final class StratumClient: Sendable {
         return .accepted(isBlock: false)
     }
 
+    /// Submits one of the miner's own proofs (`mining.submit_proof`, spec v1.1 §9).
+    public func submitProof(_ envelope: JSONValue) async throws -> ProofVerdict {
+        let w = state.withLock { $0.worker }
+        return ProofVerdict(reply: try await request("mining.submit_proof", [.string(w), envelope]))
+    }
+
     // MARK: - Inbound
 
     private func handle(line: ByteBuffer) {

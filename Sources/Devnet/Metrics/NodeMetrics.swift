@@ -2,6 +2,7 @@ import CoreMetrics
 import Metrics
 import MiningCore
 import Prometheus
+import Synchronization
 
 /// The node's and miner's metrics (swift-metrics API, rendered as Prometheus text).
 ///
@@ -37,6 +38,15 @@ public final class NodeMetrics: Sendable {
     /// `animica_http_requests_refused_total` by ``HTTPHeadGuard/Refusal``.
     let httpRefusals: [HTTPHeadGuard.Refusal: CoreMetrics.Counter]
     let selected: [ProofType: CoreMetrics.Counter]
+    /// Miners' own proofs (spec v1.1 §9): held now, by type, and how many sessions hold any.
+    let held: [ProofType: CoreMetrics.Meter]
+    public let proofSessions: CoreMetrics.Meter
+    let proofsAcceptedByType: [ProofType: CoreMetrics.Counter]
+    /// `animica_node_proofs_rejected_total{type,reason}`, made on first use (reasons are the
+    /// verifiers' codes plus the node's own).
+    let proofsRejectedByReason = Mutex<[String: CoreMetrics.Counter]>([:])
+    /// Proofs in blocks sealed here, by type and whether the node or the miner's session brought them.
+    let attached: [String: CoreMetrics.Counter]
 
     /// Metrics registered in `registry` (a fresh one by default).
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -88,6 +98,41 @@ public final class NodeMetrics: Sendable {
             s[t] = CoreMetrics.Counter(label: "animica_miner_selected_proofs_total", dimensions: [("type", t.nullifierName)], factory: f)
         }
         selected = s
+        var h: [ProofType: CoreMetrics.Meter] = [:]
+        var acc: [ProofType: CoreMetrics.Counter] = [:]
+        var att: [String: CoreMetrics.Counter] = [:]
+        for t in ProofType.allCases {
+            h[t] = CoreMetrics.Meter(label: "animica_node_proofs_held", dimensions: [("type", t.nullifierName)], factory: f)
+            h[t]?.set(0)
+            acc[t] = CoreMetrics.Counter(label: "animica_node_proofs_accepted_total", dimensions: [("type", t.nullifierName)], factory: f)
+            for src in ["node", "session"] {
+                att["\(t.nullifierName)/\(src)"] = CoreMetrics.Counter(label: "animica_node_proofs_attached_total",
+                                                                       dimensions: [("type", t.nullifierName), ("source", src)], factory: f)
+            }
+        }
+        held = h
+        proofsAcceptedByType = acc
+        attached = att
+        proofSessions = CoreMetrics.Meter(label: "animica_node_proof_sessions", factory: f)
+        proofSessions.set(0)
+    }
+
+    func proofsHeld(_ type: ProofType, _ n: Int) { held[type]?.set(n) }
+    func proofAccepted(_ type: ProofType) { proofsAcceptedByType[type]?.increment() }
+    func proofAttached(_ type: ProofType, fromSession: Bool) { attached["\(type.nullifierName)/\(fromSession ? "session" : "node")"]?.increment() }
+    /// `type` nil: the envelope did not decode (`type="unknown"`).
+    public func proofRejected(_ type: ProofType?, reason: String) {
+        let name = type?.nullifierName ?? "unknown"
+        let key = "\(name)/\(reason)"
+        let f = factory
+        let c = proofsRejectedByReason.withLock { m in
+            if let c = m[key] { return c }
+            let c = CoreMetrics.Counter(label: "animica_node_proofs_rejected_total",
+                                        dimensions: [("type", name), ("reason", reason)], factory: f)
+            m[key] = c
+            return c
+        }
+        c.increment()
     }
 
     public func shareRejected(_ reason: ShareRejection) { rejected[reason]?.increment() }

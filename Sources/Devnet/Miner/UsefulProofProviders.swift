@@ -5,7 +5,7 @@ import Verifiers
 /// Per-parent seeds for the dev providers: `SHA3-256("animica:devnet:<what>:v1" ‖ parentHash)`,
 /// so each block gets fresh work (and a fresh nullifier) that no earlier block could carry.
 enum DevSeeds {
-    static func seed(_ what: String, _ parent: BlockRecord) -> [UInt8] {
+    static func seed(_ what: String, _ parent: ProofParent) -> [UInt8] {
         SHA3_256.hash(parts: [Array("animica:devnet:\(what):v1".utf8), parent.hash])
     }
 }
@@ -30,16 +30,18 @@ public struct AIProofProvider: ProofProvider {
 
     /// A provider whose jobs carry about `macs` multiply-adds (rounded up to whole rows, at least
     /// one job row besides the traps).
-    public init(macs: UInt64 = AIProofProvider.defaultMacs) {
+    /// `keyName` names the provider's dev key (its nullifiers differ per key, so an external
+    /// miner's proofs never collide with the node's).
+    public init(macs: UInt64 = AIProofProvider.defaultMacs, keyName: String = "ai-provider") {
         let traps = 16
         let rows = (macs + Self.devModel.macsPerRow - 1) / Self.devModel.macsPerRow
         let batch = max(1, Int(min(rows, 1 << 24)) - traps)
-        self.provider = AIProvider(key: Ed25519.PrivateKey(devName: "ai-provider"), model: Self.devModel, batch: batch, trapCount: traps)
+        self.provider = AIProvider(key: Ed25519.PrivateKey(devName: keyName), model: Self.devModel, batch: batch, trapCount: traps)
     }
 
-    public func proofs(parent: BlockRecord, config: ChainConfig) async throws -> [ProofEnvelope] {
+    public func proofs(for parent: ProofParent) async throws -> [ProofEnvelope] {
         [provider.prove(jobSeed: DevSeeds.seed("ai-job", parent), trapSeed: DevSeeds.seed("ai-traps", parent),
-                        chainId: config.chainId)]
+                        chainId: parent.chainId)]
     }
 }
 
@@ -53,13 +55,13 @@ public struct QuantumProofProvider: ProofProvider {
     }
 
     /// A dev QPU taking `shots` samples per circuit (ψ grows with log1p(shots); time with shots).
-    public init(shots: UInt64 = 1024) {
-        self.qpu = QuantumDevQPU(key: Ed25519.PrivateKey(devName: "quantum-provider"), shots: shots)
+    public init(shots: UInt64 = 1024, keyName: String = "quantum-provider") {
+        self.qpu = QuantumDevQPU(key: Ed25519.PrivateKey(devName: keyName), shots: shots)
     }
 
-    public func proofs(parent: BlockRecord, config: ChainConfig) async throws -> [ProofEnvelope] {
+    public func proofs(for parent: ProofParent) async throws -> [ProofEnvelope] {
         [qpu.prove(jobSeed: DevSeeds.seed("quantum-job", parent), trapSeed: DevSeeds.seed("quantum-traps", parent),
-                   chainId: config.chainId)]
+                   chainId: parent.chainId)]
     }
 }
 
@@ -78,7 +80,7 @@ public struct StorageProofProvider: ProofProvider {
         }
     }
 
-    public func proofs(parent: BlockRecord, config: ChainConfig) async throws -> [ProofEnvelope] {
-        [try provider.prove(parentHash: parent.hash, epoch: parent.height + 1, challenges: 16, chainId: config.chainId)]
+    public func proofs(for parent: ProofParent) async throws -> [ProofEnvelope] {
+        [try provider.prove(parentHash: parent.hash, epoch: parent.height + 1, challenges: 16, chainId: parent.chainId)]
     }
 }

@@ -12,6 +12,8 @@ public struct ChainEvent: Sendable {
     public var sealedHere: Bool
     /// Where the sealing share (or the block, for `miner_submitBlock`) came from.
     public var source: WorkSource
+    /// The first 4 bytes of the sealing nonce: the session that found it (0 for the built-in miner).
+    public var extranonce1: UInt32 = 0
 }
 
 /// What the built-in miner should do: mine a job, or pause (the head moved and the next job is

@@ -51,9 +51,16 @@ public actor DevnetNode: WorkProvider {
     var stopped = false
     var started = false
 
+    /// Miners' own proofs, per session (spec v1.1 §9).
+    var book = SessionProofBook()
+    /// Each proof-holding session's latest own job at the current head.
+    var sessionJobs: [UInt32: MiningJob] = [:]
+
     struct IssuedJob {
         var job: MiningJob
         var proofs: [ProofEnvelope]
+        /// Nullifiers of the proofs that came from the job's session (the rest are the node's).
+        var sessionNullifiers: Set<[UInt8]>
     }
 
     /// Opens the store at `dataDir` and loads the chain (restart resumes from the stored blocks).
@@ -166,8 +173,10 @@ public actor DevnetNode: WorkProvider {
 
     public func currentJob() -> MiningJob? { job }
 
+    /// Every job, sessions' own ones included (each transport session keeps those that are for
+    /// it: ``MiningJob/isFor(session:ownRound:)``). The buffer holds a few rounds of them.
     public func jobUpdates() -> AsyncStream<MiningJob> {
-        let (stream, cont) = AsyncStream<MiningJob>.makeStream(bufferingPolicy: .bufferingNewest(8))
+        let (stream, cont) = AsyncStream<MiningJob>.makeStream(bufferingPolicy: .bufferingNewest(64))
         let id = nextSubscriber
         nextSubscriber += 1
         jobSubscribers[id] = cont
@@ -225,7 +234,11 @@ public actor DevnetNode: WorkProvider {
     func seal(jobId: String, nonce: Nonce, source: WorkSource) -> Result<BlockRecord, BlockRejection> {
         guard let j = issued[jobId] else { return .failure(.unknownParent(parentHash: "(job \(jobId) expired)")) }
         let block = Block(header: j.job.template, nonce: nonce, proofs: j.proofs)
-        return accept(block, sealedHere: true, source: source)
+        let result = accept(block, sealedHere: true, source: source)
+        if case .success = result {
+            for p in j.proofs { metrics.proofAttached(p.type, fromSession: j.sessionNullifiers.contains(p.nullifier)) }
+        }
+        return result
     }
 
     /// Validates, stores and applies a block (from a share or `miner_submitBlock`).
@@ -262,7 +275,7 @@ public actor DevnetNode: WorkProvider {
         for p in validated.proofs { metrics.proofSelected(p.type) }
         let event = ChainEvent(record: validated.record, proofs: validated.proofs, isHead: becomesHead,
                                intervalMs: Int64(bitPattern: validated.record.time &- ctx.parent.time), sealedHere: sealedHere,
-                               source: source)
+                               source: source, extranonce1: block.nonce.extranonce1)
         for c in chainSubscribers.values { c.yield(event) }
         if becomesHead { headChanged() }
         return .success(validated.record)
@@ -318,7 +331,8 @@ public actor DevnetNode: WorkProvider {
     func poolProofs(_ envelopes: [ProofEnvelope], parentHash: [UInt8]) -> Int {
         guard parentHash == index.head.hash, let ctx = index.parentContext(parentHash) else { return 0 }
         var added = 0
-        for e in envelopes where !pool.contains(where: { $0.envelope.nullifier == e.nullifier }) {
+        // First come, first held: a nullifier a miner's session already holds is theirs.
+        for e in envelopes where !pool.contains(where: { $0.envelope.nullifier == e.nullifier }) && book.holder(of: e.nullifier) == nil {
             switch validator.credit([e], ctx) {
             case .success(let c):
                 pool.append((e, c[0]))
@@ -338,6 +352,11 @@ public actor DevnetNode: WorkProvider {
         metrics.theta.set(Int(head.nextTheta))
         pool = []
         job = nil
+        sessionJobs = [:]
+        if let ctx = index.parentContext(head.hash) {
+            book.headMoved(isSeen: ctx.isNullifierSeen)
+            updateHeldMetrics()
+        }
         for c in minerSubscribers.values { c.yield(.idle) }
         let wait = options.proofWait
         if providers.isEmpty || wait == .zero { issueJob(clean: true) }
@@ -354,7 +373,7 @@ public actor DevnetNode: WorkProvider {
             let task = Task.detached { [weak self] in
                 if !Task.isCancelled {
                     let envelopes: [ProofEnvelope]
-                    do { envelopes = try await p.proofs(parent: head, config: config) } catch {
+                    do { envelopes = try await p.proofs(for: ProofParent(head, chainId: config.chainId)) } catch {
                         self?.logger.warning("proof provider failed", metadata: ["type": "\(p.type.wireId)", "error": "\(error)"])
                         envelopes = []
                     }
@@ -397,39 +416,187 @@ public actor DevnetNode: WorkProvider {
         issueJob(clean: false)
     }
 
-    /// Builds a job for the current head from the proof pool.
+    /// Builds the jobs of a new round for the current head: one per session that holds proofs
+    /// (sent first), then the common job from the node's pool alone.
     func issueJob(clean: Bool) {
-        guard storageFailure == nil else { return }
-        let parent = index.head
-        guard let ctx = index.parentContext(parent.hash) else { return }
+        guard storageFailure == nil, let ctx = index.parentContext(index.head.hash) else { return }
+        seq += 1
+        let round = seq
+        for e1 in book.sessions.keys.sorted() { deliver(buildJob(ctx, session: e1, clean: clean, round: round)) }
+        let common = buildJob(ctx, session: nil, clean: clean, round: round)
+        job = common.job
+        deliver(common)
+        for c in minerSubscribers.values { c.yield(.job(common.job)) }
+    }
+
+    /// A round with only session `e1`'s own job (its holdings changed), not clean.
+    func issueSessionJob(_ e1: UInt32) {
+        guard storageFailure == nil, job != nil, let ctx = index.parentContext(index.head.hash) else { return }
+        seq += 1
+        deliver(buildJob(ctx, session: e1, clean: false, round: seq))
+    }
+
+    /// The best credited selection (§5) over the node's pool plus, for a session's job, that
+    /// session's held proofs. Every candidate was verified for this head when it was pooled or
+    /// held, so its ψ is reused here; the block validator checks the result in full at sealing.
+    func buildJob(_ ctx: ParentContext, session e1: UInt32?, clean: Bool, round: UInt64) -> IssuedJob {
+        let parent = ctx.parent
         let theta = parent.nextTheta
-        let candidates = pool.map {
+        var items = pool.map { (envelope: $0.envelope, credit: $0.credit) }
+        let own = e1.map { book.held($0) } ?? []
+        items += own.map { (envelope: $0.envelope, credit: $0.credit) }
+        let candidates = items.map {
             SelectionCandidate(type: $0.envelope.type, psiAdjMicro: $0.credit.psiAdjMicro, nullifier: $0.envelope.nullifier,
                                sizeBytes: Int64($0.envelope.canonicalBody.count))
         }
         let selection = ProofSelector(policy: config.policy).select(candidates, thetaMicro: theta) {
             (try? Nullifier(bytes: $0)).map(ctx.isNullifierSeen) ?? true
         }
-        var chosen = selection.chosen.map { pool[$0].envelope }
-        var psi: Int64 = 0
-        switch validator.credit(chosen, ctx) {
-        case .success(let c): psi = c.reduce(0) { $0 + $1.creditedMicro }
-        case .failure(let r):
-            logger.warning("selected proofs do not validate together; mining without them", metadata: ["reason": "\(r)"])
-            chosen = []
+        let chosen = selection.chosen.map { items[$0] }
+        let credited = Credit.compute(chosen.map {
+            CreditProof(type: $0.envelope.type, psiAdjMicro: $0.credit.psiAdjMicro, nullifier: $0.envelope.nullifier)
+        }, caps: config.policy.caps)
+        let psi = credited.credited.reduce(0, +)
+        let ownNullifiers = Set(own.map(\.envelope.nullifier))
+        let envelopes = chosen.map(\.envelope)
+        var id = "\(runTag)-\(seq)"
+        var hints = envelopes.map(\.type.nullifierName)
+        if let e1 {
+            id += "-" + StratumInbound.hex(UInt64(e1), digits: 8)
+            hints = envelopes.filter { ownNullifiers.contains($0.nullifier) }.map { Hex.encode($0.nullifier) }
         }
-        seq += 1
-        let header = TemplateBuilder.header(config: config, ctx: ctx, proofs: chosen, time: clockMs(),
-                                            coinbase: options.coinbase, templateId: "\(runTag)-\(seq)")
-        let newJob = MiningJob(template: header, blockTarget: max(0, theta - psi), cleanJobs: clean,
-                               proofHints: chosen.map(\.type.nullifierName))
-        job = newJob
-        issued[newJob.jobId] = IssuedJob(job: newJob, proofs: chosen)
+        let header = TemplateBuilder.header(config: config, ctx: ctx, proofs: envelopes, time: clockMs(),
+                                            coinbase: options.coinbase, templateId: id)
+        let newJob = MiningJob(template: header, blockTarget: max(0, theta - psi), cleanJobs: clean, proofHints: hints,
+                               owner: e1, round: round)
+        return IssuedJob(job: newJob, proofs: envelopes, sessionNullifiers: ownNullifiers.intersection(envelopes.map(\.nullifier)))
+    }
+
+    /// Registers an issued job for shares and sealing and sends it to the transports.
+    func deliver(_ issuedJob: IssuedJob) {
+        let newJob = issuedJob.job
+        if let e1 = newJob.owner { sessionJobs[e1] = newJob }
+        issued[newJob.jobId] = issuedJob
         issuedOrder.append(newJob.jobId)
-        if issuedOrder.count > 32 { issued[issuedOrder.removeFirst()] = nil }
+        // 32 rounds of every proof-holding session's jobs, within a fixed bound.
+        let keep = min(1024, 32 * (1 + book.sessions.count))
+        if issuedOrder.count > keep { for id in issuedOrder.prefix(issuedOrder.count - keep) { issued[id] = nil }; issuedOrder.removeFirst(issuedOrder.count - keep) }
         admission.add(newJob, now: .now)
         for c in jobSubscribers.values { c.yield(newJob) }
-        for c in minerSubscribers.values { c.yield(.job(newJob)) }
+    }
+
+    /// The job session `e1` should mine now: its own job when it is at least as new as the
+    /// common one, else the common one.
+    public func currentJob(session e1: UInt32) -> MiningJob? {
+        if let own = sessionJobs[e1], own.round >= (job?.round ?? 0) { return own }
+        return job
+    }
+
+    // MARK: - Miners' own proofs
+
+    /// Cheap checks, full verification off the actor, then holding (spec v1.1 §9). Counted in
+    /// `animica_node_proofs_{accepted,rejected}_total`.
+    public nonisolated func submitProof(_ json: JSONValue, session e1: UInt32) async -> Result<HeldProof, ProofRefusal> {
+        let envelope: ProofEnvelope
+        do { envelope = try ProofEnvelope(json: json) } catch {
+            // Not even an envelope: the verifier's schema reason, as 27.
+            metrics.proofRejected(nil, reason: error.code.rawValue)
+            return .failure(.rejected(reason: error.code.rawValue, field: error.field, detail: error.detail))
+        }
+        let result = await verifyAndHold(envelope, session: e1)
+        switch result {
+        case .success: metrics.proofAccepted(envelope.type)
+        case .failure(let r): metrics.proofRejected(envelope.type, reason: r.reason)
+        }
+        return result
+    }
+
+    nonisolated func verifyAndHold(_ envelope: ProofEnvelope, session e1: UInt32) async -> Result<HeldProof, ProofRefusal> {
+        let t = envelope.type
+        guard t != .hashShare else {
+            return .failure(.rejected(reason: "type_not_allowed", field: "type_id", detail: "hash shares are submitted as shares (mining.submit / miner_submitShare)"))
+        }
+        guard config.policy[t].maxProofs > 0 else {
+            return .failure(.rejected(reason: "type_not_allowed", field: "type_id", detail: "the policy allows no \(t.wireId) proofs (maxProofs 0)"))
+        }
+        let ctx: ParentContext
+        switch await admitProof(envelope, session: e1, now: .now) {
+        case .failure(let r): return .failure(r)
+        case .success(let c): ctx = c
+        }
+        let start = ContinuousClock.now
+        let verdict = validator.credit([envelope], ctx)
+        let spent = ContinuousClock.now - start
+        switch verdict {
+        case .failure(let r):
+            await chargeVerification(e1, spent)
+            if case .badProof(_, let rej) = r {
+                return .failure(.rejected(reason: rej.code.rawValue, field: rej.field, detail: rej.detail))
+            }
+            if case .replayedNullifier = r { return .failure(.duplicate) }
+            return .failure(.rejected(reason: r.label, field: nil, detail: "\(r)"))
+        case .success(let c):
+            return await holdProof(envelope, credit: c[0], session: e1, verifiedFor: ctx.parent.hash, spent: spent)
+        }
+    }
+
+    /// The checks that cost nothing: the node is working, the nullifier is free (sessions, the
+    /// node's pool, the chain's TTL window), the session is under `maxProofs` for the type and has
+    /// verification time left. Returns the context to verify against.
+    func admitProof(_ envelope: ProofEnvelope, session e1: UInt32, now: ContinuousClock.Instant) -> Result<ParentContext, ProofRefusal> {
+        guard !stopped, storageFailure == nil, let ctx = index.parentContext(index.head.hash) else {
+            return .failure(.rejected(reason: "unavailable", field: nil, detail: "the node issues no work now"))
+        }
+        let n = envelope.nullifier
+        if book.holder(of: n) != nil || pool.contains(where: { $0.envelope.nullifier == n }) { return .failure(.duplicate) }
+        if let v = try? Nullifier(bytes: n), ctx.isNullifierSeen(v) { return .failure(.duplicate) }
+        let max = config.policy[envelope.type].maxProofs
+        guard Int64(book.count(e1, type: envelope.type)) < max else {
+            return .failure(.rejected(reason: "max_proofs", field: nil,
+                                      detail: "this session already holds \(max) \(envelope.type.wireId) proof(s), the policy's maxProofs"))
+        }
+        guard book.hasBudget(e1, now: now) else { return .failure(.rateLimited) }
+        return .success(ctx)
+    }
+
+    func chargeVerification(_ e1: UInt32, _ spent: Duration) {
+        let (s, atto) = spent.components
+        book.charge(e1, seconds: Double(s) + Double(atto) * 1e-18, now: .now)
+    }
+
+    /// Holds a verified proof for `e1` and issues the session a job that can carry it.
+    func holdProof(_ envelope: ProofEnvelope, credit: CreditedProof, session e1: UInt32, verifiedFor parent: [UInt8],
+                   spent: Duration) -> Result<HeldProof, ProofRefusal> {
+        chargeVerification(e1, spent)
+        if parent != index.head.hash, SessionProofBook.isParentBound(envelope.type) {
+            return .failure(.rejected(reason: "stale_parent", field: nil, detail: "the head moved while the proof was verified; make one for the new head"))
+        }
+        // Re-checked: another session (or the node) may have taken the nullifier meanwhile.
+        if book.holder(of: envelope.nullifier) != nil || pool.contains(where: { $0.envelope.nullifier == envelope.nullifier }) {
+            return .failure(.duplicate)
+        }
+        if let ctx = index.parentContext(index.head.hash), ctx.isNullifierSeen(credit.nullifier) { return .failure(.duplicate) }
+        guard Int64(book.count(e1, type: envelope.type)) < config.policy[envelope.type].maxProofs else {
+            return .failure(.rejected(reason: "max_proofs", field: nil, detail: "the session holds maxProofs \(envelope.type.wireId) proofs"))
+        }
+        book.hold(.init(envelope: envelope, credit: credit), session: e1)
+        updateHeldMetrics()
+        issueSessionJob(e1)
+        return .success(HeldProof(type: envelope.type, nullifier: envelope.nullifier, psiRawMicro: credit.psiAdjMicro))
+    }
+
+    /// The session ended: its proofs are dropped, their nullifiers free again.
+    public func endSession(_ e1: UInt32) {
+        guard book.sessions[e1] != nil || sessionJobs[e1] != nil else { return }
+        book.drop(session: e1)
+        sessionJobs[e1] = nil
+        updateHeldMetrics()
+    }
+
+    func updateHeldMetrics() {
+        let counts = book.heldByType
+        for t in ProofType.allCases { metrics.proofsHeld(t, counts[t]) }
+        metrics.proofSessions.set(book.sessions.count)
     }
 
     /// The template JSON of a job the node issued (HashShare verification), if still known.

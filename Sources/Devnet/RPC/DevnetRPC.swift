@@ -62,7 +62,9 @@ public struct DevnetRPC: Sendable {
             return .success(await params())
         case "miner_getWork":
             guard p.isEmpty else { return .failure(.invalidParams("miner_getWork takes no params")) }
-            guard let job = await node.currentJob() else { return .failure(RPCError(20, "no work yet (the node is preparing a template)")) }
+            let current: MiningJob?
+            if let e1 = await session?.extranonce1 { current = await node.currentJob(session: e1) } else { current = await node.currentJob() }
+            guard let job = current else { return .failure(RPCError(20, "no work yet (the node is preparing a template)")) }
             let t = await session?.tShareMicro ?? job.defaultShareTarget(sharesPerBlock: node.config.sharesPerBlock)
             return .success(Self.work(job, tShareMicro: t))
         case "miner_submitShare":

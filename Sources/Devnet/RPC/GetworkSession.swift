@@ -65,6 +65,11 @@ public final class GetworkSession: Sendable {
         pushTask.withLock { $0?.cancel(); $0 = nil }
         pushContinuation.finish()
         rpc.node.metrics.sessions.decrement()
+        // Its held proofs go with it (their nullifiers are free for others again).
+        if let e1 = state.extranonce1 {
+            let node = rpc.node
+            Task { await node.endSession(e1) }
+        }
     }
 
     /// Answers one text frame with one JSON-RPC response, or nothing for a notification.
@@ -104,6 +109,15 @@ public final class GetworkSession: Sendable {
     func score(_ req: RPCRequest, _ result: Result<JSONValue, RPCError>, now: ContinuousClock.Instant) {
         let stale = ShareRejection.staleJob.rawValue
         let close: Bool = abuse.withLock { a in
+            if req.method == "miner_submitProof" {
+                switch result {
+                case .success: return a.judgedShare(valid: true, now: now)
+                case .failure(let e) where e.code == ShareRejection.rateLimited.rawValue: return false
+                case .failure(let e) where e.code == 27 || e.code == ShareRejection.duplicate.rawValue:
+                    return a.judgedShare(valid: false, now: now)
+                case .failure: a.charge(now: now); return false
+                }
+            }
             if req.method == "miner_submitShare" {
                 switch result {
                 case .success: return a.judgedShare(valid: true, now: now)
@@ -128,9 +142,15 @@ public final class GetworkSession: Sendable {
             }
             let node = rpc.node, cont = pushContinuation
             let state = self.state
+            let session = state.extranonce1 ?? 0
             pushTask.withLock {
                 $0 = Task {
+                    var ownRound: UInt64?
                     for await job in await node.jobUpdates() {
+                        // Other sessions' own jobs are theirs; a round that brought this session
+                        // its own job skips the common one (spec v1.1 §9).
+                        guard job.isFor(session: session, ownRound: ownRound) else { continue }
+                        if job.owner != nil { ownRound = job.round }
                         let t = await state.tShareMicro ?? job.defaultShareTarget(sharesPerBlock: node.config.sharesPerBlock)
                         cont.yield(RPCResponse.notification("miner.newWork", [DevnetRPC.work(job, tShareMicro: t)]).canonical)
                     }
@@ -140,6 +160,15 @@ public final class GetworkSession: Sendable {
         case "miner_submitShare":
             guard await state.subscription != nil else { return .failure(.share(.notSubscribed)) }
             return await rpc.call(req, session: state)
+        case "miner_submitProof":
+            guard await state.subscription != nil else { return .failure(.share(.notSubscribed)) }
+            guard req.params.count == 1, case .object = req.params[0] else {
+                return .failure(.invalidParams("expected [envelope] (a proof envelope object {\"type_id\", \"body\", \"nullifier\"})"))
+            }
+            switch await rpc.node.submitProof(req.params[0], session: state.extranonce1 ?? 0) {
+            case .success(let held): return .success(held.json)
+            case .failure(let r): return .failure(RPCError(r.code, r.message, data: r.data))
+            }
         case "miner_submitBlock":
             return .failure(.unknownMethod(req.method))
         default:

@@ -14,6 +14,9 @@ public enum StratumRequest: Sendable, Equatable {
     case subscribe(userAgent: String)
     case authorize(worker: String, password: String)
     case submit(worker: String, jobId: String, extranonce2: UInt32, counter: UInt64)
+    /// `mining.submit_proof [worker, envelope]` (spec v1.1 §9): a miner's own proof, decoded
+    /// and verified by the node.
+    case submitProof(worker: String, envelope: JSONValue)
 }
 
 /// One inbound line, parsed: a request with its id, or a JSON-RPC error to answer with.
@@ -74,6 +77,11 @@ public enum StratumInbound: Sendable, Equatable {
                   let counter = Self.hexInteger(cs, digits: 16)
             else { return bad(shape) }
             return .request(id: id, .submit(worker: worker, jobId: jobId, extranonce2: e2, counter: counter))
+        case "mining.submit_proof":
+            guard params.count == 2, let worker = string(0), case .object = params[1] else {
+                return bad("[worker, envelope] (a proof envelope object {\"type_id\", \"body\", \"nullifier\"})")
+            }
+            return .request(id: id, .submitProof(worker: worker, envelope: params[1]))
         default:
             return .invalid(id: id, code: StratumErrorCode.methodNotFound, message: "method not found: \(method.prefix(64))")
         }
@@ -117,8 +125,14 @@ public enum StratumWire {
         return out
     }
 
-    public static func error(id: JSONValue, code: Int, message: String) -> String {
-        var out = "{\"error\":{\"code\":\(code),\"message\":"
+    public static func error(id: JSONValue, code: Int, message: String, data: JSONValue? = nil) -> String {
+        var out = "{\"error\":{\"code\":\(code),"
+        if let data {
+            out += "\"data\":"
+            data.write(to: &out)
+            out += ","
+        }
+        out += "\"message\":"
         JSONValue.writeString(message, to: &out)
         out += "},\"id\":"
         id.write(to: &out)

@@ -247,6 +247,11 @@ final class StratumConnectionHandler: ChannelDuplexHandler {
             core.closed(context.channel)
         }
         if let id = subscription { core.jobs.unsubscribe(id); subscription = nil }
+        if let en1 = session?.extranonce1 {
+            // Its held proofs go with it (their nullifiers are free for others again).
+            let provider = core.provider
+            Task { await provider.endSession(en1) }
+        }
         if holdsSlot { holdsSlot = false; core.peers.release(address) }
         ticker?.cancel()
         ticker = nil
@@ -342,6 +347,9 @@ final class StratumConnectionHandler: ChannelDuplexHandler {
                     seal(block, id: id, then: Array(actions), started: started)
                     return
                 }
+            case .submitProof(let id, let json):
+                submitProof(json, id: id, then: Array(actions))
+                return
             case .setDifficulty(let t):
                 out += StratumWire.setDifficulty(t)
             case .notify(let job):
@@ -378,6 +386,40 @@ final class StratumConnectionHandler: ChannelDuplexHandler {
         while !sealing, !closing, let frame = backlog.popFirst() { handle(frame) }
         flush()
         resumeReading()
+    }
+
+    /// Leaves the event loop to verify a miner's own proof (spec v1.1 §9); later lines wait,
+    /// as for a block, so replies keep their order.
+    private func submitProof(_ json: JSONValue, id: JSONValue, then rest: [StratumSession.Action]) {
+        guard let loop = context?.eventLoop, let e1 = session?.extranonce1 else { return }
+        sealing = true
+        flush()
+        let me = NIOLoopBound(self, eventLoop: loop)
+        let provider = core.provider
+        Task {
+            let result = await provider.submitProof(json, session: e1)
+            loop.execute {
+                me.value.sealing = false
+                me.value.proofAnswered(result, id: id, then: rest)
+                while !me.value.sealing, !me.value.closing, let frame = me.value.backlog.popFirst() { me.value.handle(frame) }
+                me.value.flush()
+                me.value.resumeReading()
+            }
+        }
+    }
+
+    private func proofAnswered(_ result: Result<HeldProof, ProofRefusal>, id: JSONValue, then rest: [StratumSession.Action]) {
+        guard !closing, session != nil else { return }
+        let valid: Bool?
+        switch result {
+        case .success(let held):
+            out += StratumWire.result(id: id, held.json)
+            valid = true
+        case .failure(let r):
+            out += StratumWire.error(id: id, code: r.code, message: r.message, data: r.data)
+            valid = r == .rateLimited ? nil : false
+        }
+        perform((rest + session!.proofResult(valid: valid, now: .now))[...], started: nil)
     }
 
     private func resumeReading() {
@@ -435,7 +477,8 @@ final class JobBroadcaster: Sendable {
     func publish(_ job: MiningJob) {
         let line = StratumWire.notify(job)
         let subs = state.withLock { s in
-            s.current = (job, line)
+            // A new connection starts on the common job, never on a session's own one.
+            if job.owner == nil { s.current = (job, line) }
             return Array(s.subscribers.values)
         }
         for deliver in subs { deliver(job) }

@@ -99,6 +99,9 @@ public struct StratumSession: Sendable {
         case replyError(id: JSONValue, code: Int, message: String)
         /// Validate this share (provider) and report back through ``shareResult(id:_:now:)``.
         case submit(id: JSONValue, share: ShareSubmission)
+        /// Decode and hand this proof to the provider for the session; report back through
+        /// ``proofResult(valid:now:)``.
+        case submitProof(id: JSONValue, envelope: JSONValue)
         case setDifficulty(Int64)
         /// Notify `job` under its own id.
         case notify(MiningJob)
@@ -117,6 +120,8 @@ public struct StratumSession: Sendable {
     /// The threshold vardiff wants (before the job's `Θ − 1` clamp).
     public private(set) var wantedTShare: Int64?
     public private(set) var latestJob: MiningJob?
+    /// Round of the latest job built for this session's own proofs (see ``MiningJob/isFor(session:ownRound:)``).
+    public private(set) var ownRound: UInt64?
     /// Shares judged / invalid (for the closing ratio).
     public var judged: Int { abuse.judged }
     public var invalid: Int { abuse.invalid }
@@ -187,6 +192,10 @@ public struct StratumSession: Sendable {
             let nonce = Nonce(extranonce1: extranonce1, extranonce2: e2, counter: counter)
             return [.submit(id: id, share: ShareSubmission(jobId: known?.jobId ?? wireId, nonce: nonce, tShareMicro: t,
                                                            worker: worker, source: .stratum))]
+        case .request(let id, .submitProof(let worker, let envelope)):
+            guard subscribed else { return reject(id, .notSubscribed, now: now) }
+            guard authorizedWorkers.contains(worker) else { return reject(id, .unauthorized, now: now) }
+            return [.submitProof(id: id, envelope: envelope)]
         }
     }
 
@@ -209,8 +218,19 @@ public struct StratumSession: Sendable {
         }
     }
 
-    /// A new job from the provider: notified with the current threshold (once subscribed).
+    /// The provider's verdict on a proof this session submitted: an invalid proof counts as
+    /// invalid work (like an invalid share); a refusal for budget (26) does not.
+    public mutating func proofResult(valid: Bool?, now: ContinuousClock.Instant) -> [Action] {
+        guard let valid else { return [] }
+        return judge(valid: valid, now: now)
+    }
+
+    /// A new job from the provider: notified with the current threshold (once subscribed). Jobs
+    /// built for other sessions' proofs are ignored, and so is a common job of a round that
+    /// brought this session its own.
     public mutating func newJob(_ job: MiningJob, now: ContinuousClock.Instant) -> [Action] {
+        guard job.isFor(session: extranonce1, ownRound: ownRound) else { return [] }
+        if job.owner != nil { ownRound = job.round }
         // The same job twice (subscribe raced the job feed) is notified once.
         let repeated = job == latestJob && issued.last?.jobId == job.jobId
         latestJob = job

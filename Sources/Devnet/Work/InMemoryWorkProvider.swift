@@ -32,6 +32,13 @@ public actor InMemoryWorkProvider: WorkProvider {
 
     public func currentJob() -> MiningJob? { current }
 
+    // No chain, so no miners' proofs: every session mines the pushed job.
+    public nonisolated func submitProof(_ envelope: JSONValue, session e1: UInt32) async -> Result<HeldProof, ProofRefusal> {
+        .failure(.rejected(reason: "unsupported", field: nil, detail: "this work provider takes no miners' proofs"))
+    }
+    public func currentJob(session e1: UInt32) -> MiningJob? { current }
+    public func endSession(_ e1: UInt32) {}
+
     public func jobUpdates() -> AsyncStream<MiningJob> {
         let (stream, continuation) = AsyncStream<MiningJob>.makeStream(bufferingPolicy: .bufferingNewest(8))
         let id = nextSubscriber

@@ -7,7 +7,8 @@ import MiningCore
 ///
 /// **Job lifetime** (the spec leaves it to the node; see docs/decisions/devnet-stratum.md):
 /// - every job lives at most ``Configuration/jobTTL`` after it was added;
-/// - at most ``Configuration/maxJobs`` jobs are kept (the newest ones), so a miner that is a job
+/// - at most ``Configuration/maxJobs`` jobs per owner are kept (the newest ones; a session's own
+///   jobs and the common jobs are counted apart), so a miner that is a job
 ///   or two behind after a non-clean refresh (new time/mempool, same head) still gets credit;
 /// - a job with `cleanJobs == true` (new head or Θ) retires every earlier job: they stay
 ///   acceptable only for ``Configuration/cleanGrace`` (default zero — shares on the old head
@@ -99,7 +100,16 @@ public struct ShareValidator: Sendable {
         }
         entries.append(Entry(job: job, signBytes: job.template.signBytes, blockX: Threshold.X(t: job.blockTarget),
                              addedAt: now, retiredAt: nil, seen: seen))
-        if entries.count > configuration.maxJobs { entries.removeFirst(entries.count - configuration.maxJobs) }
+        // The bound is per owner: sessions' own jobs (spec v1.1 §9) do not push the common jobs out.
+        let owner = job.owner
+        var same = entries.reduce(0) { $0 + ($1.job.owner == owner ? 1 : 0) }
+        if same > configuration.maxJobs {
+            entries.removeAll { e in
+                guard same > configuration.maxJobs, e.job.owner == owner else { return false }
+                same -= 1
+                return true
+            }
+        }
         // Jobs retired without grace go now, with their seen sets (memory stays flat).
         prune(now: now)
     }
@@ -122,6 +132,8 @@ public struct ShareValidator: Sendable {
         guard let i = entries.lastIndex(where: { $0.job.jobId == share.jobId }), isLive(entries[i], now: now) else {
             return .failure(.staleJob)
         }
+        // Another session's own job is not this session's to mine (it carries that session's proofs).
+        if let owner = entries[i].job.owner, owner != share.nonce.extranonce1 { return .failure(.staleJob) }
         if entries[i].seen.contains(share.nonce) { return .failure(.duplicate) }
         guard entries[i].seen.count < configuration.maxSeenPerJob else { return .failure(.other) }
         entries[i].seen.insert(share.nonce)

@@ -9,10 +9,26 @@ public struct MiningJob: Sendable, Equatable {
     public var blockTarget: Int64
     /// True when earlier jobs are no longer worth mining (new head or Θ).
     public var cleanJobs: Bool
-    /// Proof types the node attaches to this job (`{"proofs":["ai","vdf"]}` in `mining.notify`).
+    /// The `proofs` hint of `mining.notify`: the proof types the node attaches (`["ai","vdf"]`),
+    /// or, on a session's own job, the nullifiers of the session's proofs it carries (spec v1.1 §9).
     public var proofHints: [String]
+    /// The session (its extranonce1) this job was built for, carrying that session's own proofs;
+    /// `nil` for a job every session mines. Shares of other sessions on it are refused as unknown.
+    public var owner: UInt32?
+    /// The issuance this job belongs to: at every issuance the node builds the common job and
+    /// one job per session that holds proofs, all with the same round (see ``isFor(session:ownRound:)``).
+    public var round: UInt64
 
     public var jobId: String { template.extra.templateId }
+
+    /// Whether the session `e1` should mine this job: its own jobs always, other sessions' never,
+    /// and the common job unless the session already has its own job of the same round (the node
+    /// sends a round's own jobs before its common one). `ownRound` is the round of the session's
+    /// latest own job.
+    public func isFor(session e1: UInt32, ownRound: UInt64?) -> Bool {
+        if let owner { return owner == e1 }
+        return ownRound != round
+    }
 
     /// The share threshold for sessions without vardiff (WebSocket, HTTP): `tShare(Θ, K)`, but
     /// never above the block target — a hash that seals a block must count as a share, or the
@@ -21,11 +37,14 @@ public struct MiningJob: Sendable, Equatable {
         min(ShareTarget.tShare(thetaMicro: template.params.thetaMicro, k: k), max(0, blockTarget))
     }
 
-    public init(template: HeaderTemplate, blockTarget: Int64, cleanJobs: Bool, proofHints: [String]) {
+    public init(template: HeaderTemplate, blockTarget: Int64, cleanJobs: Bool, proofHints: [String],
+                owner: UInt32? = nil, round: UInt64 = 0) {
         self.template = template
         self.blockTarget = blockTarget
         self.cleanJobs = cleanJobs
         self.proofHints = proofHints
+        self.owner = owner
+        self.round = round
     }
 }
 
@@ -146,7 +165,77 @@ public protocol WorkProvider: Sendable {
     /// Seals the block of an accepted share; the answer is the share's final verdict (a block
     /// that fails validation still counts as a share, with `isBlock == false`).
     func sealBlock(_ block: PendingBlock) async -> AcceptedShare
+    /// A miner's own proof for its session `e1` (spec v1.1 §9, `mining.submit_proof` /
+    /// `miner_submitProof`), as the envelope JSON it sent: decoded and verified in full, then
+    /// held for that session's jobs.
+    func submitProof(_ envelope: JSONValue, session e1: UInt32) async -> Result<HeldProof, ProofRefusal>
+    /// The job session `e1` should mine now: its own, else the common one.
+    func currentJob(session e1: UInt32) async -> MiningJob?
+    /// The session ended: its held proofs are dropped (their nullifiers are free again).
+    func endSession(_ e1: UInt32) async
 }
+
+/// A proof the node now holds for a session: the reply to `mining.submit_proof`.
+public struct HeldProof: Sendable, Equatable {
+    public var type: ProofType
+    public var nullifier: [UInt8]
+    /// ψ before caps (`psiAdjMicro`): what the proof is worth alone.
+    public var psiRawMicro: Int64
+
+    public init(type: ProofType, nullifier: [UInt8], psiRawMicro: Int64) {
+        self.type = type
+        self.nullifier = nullifier
+        self.psiRawMicro = psiRawMicro
+    }
+
+    public var json: JSONValue {
+        ["nullifier": .string(Hex.encode(nullifier)), "type": .string(type.wireId), "psiRawMicro": .int(psiRawMicro)]
+    }
+}
+
+/// Why a submitted proof was not held (spec v1.1 §9): 27 with the verifier's reason, 22 for a
+/// nullifier already held or used, 26 when the session's verification budget is spent.
+public enum ProofRefusal: Error, Sendable, Equatable {
+    /// The verifier (or a cheaper check before it) refused it: `reason` is a ``Rejection`` code
+    /// or one of `type_not_allowed`, `max_proofs`, `stale_parent`, `unsupported`.
+    case rejected(reason: String, field: String?, detail: String)
+    /// The nullifier is held by a session or the node, or was used within `nullifierTTL` blocks.
+    case duplicate
+    /// The session spent its share of verification time; try again later.
+    case rateLimited
+
+    public var code: Int {
+        switch self {
+        case .rejected: return 27
+        case .duplicate: return ShareRejection.duplicate.rawValue
+        case .rateLimited: return ShareRejection.rateLimited.rawValue
+        }
+    }
+
+    /// The `reason` label of `animica_node_proofs_rejected_total`.
+    public var reason: String {
+        switch self {
+        case .rejected(let r, _, _): return r
+        case .duplicate: return "duplicate"
+        case .rateLimited: return "rate_limited"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .rejected(let r, let f, let d): return "proof rejected: \(r)\(f.map { " at \($0)" } ?? ""): \(d)"
+        case .duplicate: return "duplicate proof nullifier (held by a session or the node, or used within nullifierTTL blocks)"
+        case .rateLimited: return "rate limited: this session's proof verification budget is spent"
+        }
+    }
+
+    /// `error.data` of the JSON-RPC reply.
+    public var data: JSONValue? {
+        guard case .rejected(let r, let f, _) = self else { return nil }
+        return ["reason": .string(r), "field": f.map(JSONValue.string) ?? .null]
+    }
+}
+
 
 extension WorkProvider {
     /// ``judgeShare(_:)``, then ``sealBlock(_:)`` for a block.
