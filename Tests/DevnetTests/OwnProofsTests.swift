@@ -186,3 +186,101 @@ import Verifiers
         #expect(!early && later)
     }
 }
+
+/// The same over the wire: Stratum `mining.submit_proof` on real sockets, WebSocket
+/// `miner_submitProof` through the session the `/ws` route drives.
+@Suite struct OwnProofsTransportTests {
+    static func server(_ node: DevnetNode) async throws -> StratumServer {
+        try await StratumServer.bind(
+            provider: node,
+            configuration: .init(host: "127.0.0.1", port: 0, session: .init(initialTShareMicro: 1_000_000, targetSharesPerMinute: nil),
+                                 handshakeTimeout: .seconds(600)),
+            metrics: StratumMetrics(factory: node.metrics.factory))
+    }
+
+    /// The next job that satisfies `accept` (the test's time limit is the deadline: a helper
+    /// racing a timer would cancel the stream's consumer, and a cancelled consumer ends an AsyncStream).
+    static func next(_ jobs: inout AsyncStream<ExternalJob>.Iterator, _ accept: (ExternalJob) -> Bool) async -> ExternalJob? {
+        while let j = await jobs.next() { if accept(j) { return j } }
+        return nil
+    }
+
+    @Test(.timeLimit(.minutes(2))) func stratumSubmitProofHoldsRefusesAndClosesAFlood() async throws {
+        let node = try await OwnProofsTests.node(theta0: 30_000_000)
+        let server = try await Self.server(node)
+        let port = server.localPort
+        let ai = try await OwnProofsTests.ai(node, key: "ai-stratum-A")
+        let forged = OwnProofsTests.forged(try await OwnProofsTests.ai(node, key: "ai-stratum-F"), "signature", OwnProofsTests.flipHex)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            try await StratumClient.withConnection(host: "127.0.0.1", port: port, worker: "a") { a in
+                let suffix = "-" + StratumInbound.hex(UInt64(a.extranonce1), digits: 8)
+                var jobs = a.jobs.makeAsyncIterator()
+                let common = await Self.next(&jobs) { !$0.jobId.hasSuffix(suffix) }
+                #expect(common != nil, "no common job")
+                #expect(try await a.submitProof(ai.json) == .held(psiRawMicro: 1_000_488))
+                // The session's next job is its own and carries the proof.
+                let own = await Self.next(&jobs) { $0.jobId.hasSuffix(suffix) }
+                #expect(own?.template.proofsRoot == Block.proofsRoot([ai]), "own job: \(String(describing: own?.jobId))")
+                guard case .refused(27, let m) = try await a.submitProof(forged) else { Issue.record("forged proof held"); return }
+                #expect(m.contains("bad_signature"), "\(m)")
+
+                try await StratumClient.withConnection(host: "127.0.0.1", port: port, worker: "b") { b in
+                    guard case .refused(22, _) = try await b.submitProof(ai.json) else { Issue.record("B held A's nullifier"); return }
+                }
+                // A flood of invalid proofs is closed within a second; A keeps its session.
+                try await StratumClient.withConnection(host: "127.0.0.1", port: port, worker: "f") { f in
+                    let start = ContinuousClock.now
+                    var answered = 0
+                    do {
+                        for _ in 0..<500 {
+                            _ = try await f.submitProof(["type_id": "ai:v1", "body": [:], "nullifier": .string(Hex.encode([UInt8](repeating: 7, count: 32)))])
+                            answered += 1
+                        }
+                        Issue.record("500 invalid proofs were answered without closing the session")
+                    } catch {
+                        let took = ContinuousClock.now - start
+                        #expect(took < .seconds(1), "closed after \(took) and \(answered) answers")
+                        #expect(answered >= 50 && answered < 120, "\(answered) invalid proofs before the close")
+                    }
+                }
+                let another = try await OwnProofsTests.ai(node, key: "ai-stratum-A2")
+                #expect(try await a.submitProof(another.json) == .held(psiRawMicro: 1_000_488), "A's session after the flood")
+            }
+            group.cancelAll()
+        }
+        let metrics = node.metrics.render()
+        #expect(metrics.contains("animica_node_proofs_accepted_total{type=\"ai\"} 2"), "\(metrics)")
+        await node.stop()
+    }
+
+    static func param0(_ v: JSONValue) -> JSONValue? {
+        guard case .array(let a)? = v["params"] else { return nil }
+        return a.first
+    }
+
+    @Test(.timeLimit(.minutes(1))) func webSocketSubmitProofGivesTheSessionItsOwnJobs() async throws {
+        let node = try await OwnProofsTests.node(theta0: 30_000_000)
+        let session = GetworkSession(rpc: DevnetRPC(node: node))
+        func send(_ method: String, _ params: [JSONValue] = []) async -> JSONValue {
+            GetworkSessionTests.parse(await session.handle(RPCTests.request(method, params)))
+        }
+        let ai = try await OwnProofsTests.ai(node, key: "ai-ws-A")
+        #expect(await send("miner_submitProof", [ai.json])["error"]?["code"] == .int(25), "before subscribe")
+        #expect(await send("miner_subscribe", ["newWork"])["result"] != nil)
+        var pushes = session.pushes.makeAsyncIterator()
+        let first = GetworkSessionTests.parse(try #require(await pushes.next()))
+        #expect(Self.param0(first)?["proofsRoot"] == .string(Hex.encode(Block.proofsRoot([]))))
+        let held = await send("miner_submitProof", [ai.json])
+        #expect(held["result"] == ["nullifier": .string(Hex.encode(ai.nullifier)), "type": "ai:v1", "psiRawMicro": 1_000_488], "\(held.canonical)")
+        let own = GetworkSessionTests.parse(try #require(await pushes.next()))
+        #expect(Self.param0(own)?["proofsRoot"] == .string(Hex.encode(Block.proofsRoot([ai]))), "\(own.canonical)")
+        let work = await send("miner_getWork")
+        #expect(work["result"]?["proofsRoot"] == .string(Hex.encode(Block.proofsRoot([ai]))))
+        let other = try await OwnProofsTests.ai(node, key: "ai-ws-F")
+        let bad = await send("miner_submitProof", [OwnProofsTests.forged(other, "units") { v in if case .int(let u) = v { return .int(u + 1) }; return v }])
+        #expect(bad["error"]?["code"] == .int(27) && bad["error"]?["data"]?["reason"] != nil, "\(bad.canonical)")
+        session.close()
+        await node.stop()
+    }
+}
