@@ -109,6 +109,133 @@ import TestSupport
         await server.shutdown()
         await node.stop()
     }
+
+    /// `/ws` idle timeout before subscribe (the rule of Stratum's handshake timeout): a
+    /// connection that has not sent a successful `miner_subscribe` within the timeout is closed
+    /// with 1008 and the reason, counted as `handshake_timeout` — other requests and a failed
+    /// subscribe do not count — while a client that subscribed stays open past it.
+    @Test(.timeLimit(.minutes(2))) func webSocketWithoutSubscribeIsClosedAfterTheTimeout() async throws {
+        let node = try await RPCTests.node()
+        let (ports, portCont) = AsyncStream<Int>.makeStream()
+        let timeout = Duration.seconds(1)
+        let app = DevnetHTTPServer.makeApplication(rpc: DevnetRPC(node: node), host: "127.0.0.1", port: 0,
+                                                   logger: Logger(label: "test.rpc"), subscribeTimeout: timeout) { portCont.yield($0) }
+        let server = RunningHTTPServer(app, logger: Logger(label: "test.rpc"))
+        var pit = ports.makeAsyncIterator()
+        let port = try #require(await pit.next())
+        let refusedLine = "animica_getwork_connections_refused_total{reason=\"handshake_timeout\"}"
+
+        // Subscribed: still answering three timeouts later (the deadline only bounds the test).
+        let honest = Task {
+            try await GetworkClient.withConnection(url: "ws://127.0.0.1:\(port)/ws", logger: Logger(label: "test.ws")) { client in
+                try await Task.sleep(for: timeout * 3)
+                let head = try await client.request("chain_getHead", [])
+                #expect(head.result?["number"] != nil, "a subscribed session was not answered after the timeout: \(head)")
+            }
+        }
+        let honestDeadline = Task { try await Task.sleep(for: .seconds(30)); honest.cancel() }
+
+        // Never subscribed: a request and a failed subscribe, then silence. Closed by the server
+        // within the deadline, or the test fails saying so.
+        let idle = try await RawWebSocket.run(port: port, frames: [
+            RPCTests.request("chain_getHead", [], id: 1),
+            RPCTests.request("miner_subscribe", ["oops"], id: 2),
+        ], deadline: .seconds(15))
+        #expect(idle.upgraded, "no 101 for /ws: \(idle.head.prefix(200))")
+        #expect(idle.closedByServer, "a /ws connection that never subscribed was still open after 15 s (timeout \(timeout))")
+        #expect(idle.texts.count == 2, "both requests are answered before the close: \(idle.texts)")
+        let close = idle.closeFrame
+        #expect(close?.code == 1008, "close frame \(String(describing: close))")
+        #expect(close?.reason.contains("miner_subscribe") == true, "close frame \(String(describing: close))")
+        #expect(node.metrics.render().contains("\(refusedLine) 1"), "\(node.metrics.render().split(separator: "\n").filter { $0.contains("refused") })")
+
+        let result = await honest.result
+        honestDeadline.cancel()
+        if case .failure(let e) = result { Issue.record("the subscribed session failed (closed?) within 30 s: \(e)") }
+        #expect(node.metrics.render().contains("\(refusedLine) 1"), "the subscribed session was counted as timed out")
+        await server.shutdown()
+        await node.stop()
+    }
+}
+
+/// A hand-written WebSocket client over raw TCP, answering nothing on its own (no pong, no
+/// close reply): the upgrade, then masked text frames, then silence until the server closes or
+/// `deadline` passes.
+enum RawWebSocket {
+    struct Outcome {
+        var head: String
+        var upgraded: Bool
+        var texts: [String]
+        var closeFrame: (code: Int, reason: String)?
+        var closedByServer: Bool
+    }
+
+    static func run(port: Int, frames: [String], deadline: Duration) async throws -> Outcome {
+        let collector = RawTCP.Collector()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { ch in ch.eventLoop.makeCompletedFuture { try ch.pipeline.syncOperations.addHandler(collector) } }
+            .connect(host: "127.0.0.1", port: port).get()
+        let upgrade = "GET /ws HTTP/1.1\r\nhost: 127.0.0.1\r\nupgrade: websocket\r\nconnection: upgrade\r\n"
+            + "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n"
+        try await channel.writeAndFlush(channel.allocator.buffer(string: upgrade)).get()
+        let timedOut = Atomic<Bool>(false)
+        let timer = Task {
+            try await Task.sleep(for: deadline)
+            timedOut.store(true, ordering: .relaxed)
+            channel.close(promise: nil)
+        }
+        // Frames only after the 101 (or whatever the server answered).
+        while !timedOut.load(ordering: .relaxed), channel.isActive, headEnd(collector.received.withLock { $0 }) == nil {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        for f in frames where channel.isActive {
+            try? await channel.writeAndFlush(channel.allocator.buffer(bytes: masked(f))).get()
+        }
+        _ = await Task { try await channel.closeFuture.get() }.result
+        timer.cancel()
+        let bytes = collector.received.withLock { $0 }
+        let end = headEnd(bytes) ?? bytes.count
+        var out = Outcome(head: String(decoding: bytes[..<end], as: UTF8.self), upgraded: false, texts: [],
+                          closeFrame: nil, closedByServer: !timedOut.load(ordering: .relaxed))
+        out.upgraded = out.head.hasPrefix("HTTP/1.1 101")
+        for (opcode, payload) in parse(Array(bytes[end...])) {
+            if opcode == 0x1 { out.texts.append(String(decoding: payload, as: UTF8.self)) }
+            if opcode == 0x8, payload.count >= 2 {
+                out.closeFrame = (Int(payload[0]) << 8 | Int(payload[1]), String(decoding: payload.dropFirst(2), as: UTF8.self))
+            }
+        }
+        return out
+    }
+
+    /// The index just past the HTTP head's blank line.
+    static func headEnd(_ b: [UInt8]) -> Int? {
+        guard b.count >= 4 else { return nil }
+        for i in 0...(b.count - 4) where b[i] == 13 && b[i + 1] == 10 && b[i + 2] == 13 && b[i + 3] == 10 { return i + 4 }
+        return nil
+    }
+
+    /// One client text frame, masked (with a zero key: the bytes travel as they are).
+    static func masked(_ text: String) -> [UInt8] {
+        let p = Array(text.utf8)
+        var f: [UInt8] = [0x81]
+        if p.count < 126 { f.append(0x80 | UInt8(p.count)) } else { f += [0x80 | 126, UInt8(p.count >> 8), UInt8(p.count & 0xff)] }
+        return f + [0, 0, 0, 0] + p
+    }
+
+    /// The server's (unmasked) frames, up to the first incomplete one.
+    static func parse(_ b: [UInt8]) -> [(opcode: UInt8, payload: [UInt8])] {
+        var out: [(UInt8, [UInt8])] = []
+        var i = 0
+        while i + 2 <= b.count {
+            var len = Int(b[i + 1] & 0x7f), at = i + 2
+            if len == 126 { guard at + 2 <= b.count else { break }; len = Int(b[at]) << 8 | Int(b[at + 1]); at += 2 }
+            if len == 127 { guard at + 8 <= b.count else { break }; len = b[at..<at + 8].reduce(0) { $0 << 8 | Int($1) }; at += 8 }
+            guard at + len <= b.count else { break }
+            out.append((b[i] & 0x0f, Array(b[at..<at + len])))
+            i = at + len
+        }
+        return out
+    }
 }
 
 /// A raw TCP exchange: sends `send`, then reads until the server closes (deadline 20 s).

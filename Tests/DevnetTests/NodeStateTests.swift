@@ -77,6 +77,44 @@ import Verifiers
         #expect(try store.recentRecords(window: 1).map(\.height) == [2, 3])
     }
 
+    /// A restart reads the window, not the chain: on a store three windows long the node loads
+    /// `window + 1` records and only their nullifiers, and answers older heights from SQLite.
+    /// (Rows, not bytes or seconds: a count is what a regression to loading the chain changes.)
+    @Test func restartLoadsOnlyTheWindow() async throws {
+        var policy = Policy.devnet
+        policy.nullifierTTL = 8  // window 75 (64 + max(11, 9)), so three windows mine in seconds
+        let devnet = Fixtures.config(theta0: 1_000_000)
+        let config = ChainConfig(spec: ChainSpec(document: devnet.document, policy: policy))
+        let window = ChainIndex.window(config)
+        let dir = Fixtures.tempDir("window")
+        let v = BlockValidator(config: config)
+        var ctx = Fixtures.genesisContext(config)
+        var mined: [BlockRecord] = []
+        do {
+            let store = try BlockStore(dataDir: dir, config: config)
+            defer { store.close() }
+            for _ in 0..<(3 * Int(window)) {
+                let block = Fixtures.mine(config, ctx, proofs: [Fixtures.vdf(parent: ctx.parent)])
+                let validated = try v.validate(block, ctx, nowMs: Fixtures.now).get()
+                try store.append(validated, makeHead: true)
+                mined.append(validated.record)
+                ctx = ParentContext(parent: validated.record, recentTimes: ctx.recentTimes + [validated.record.time],
+                                    isNullifierSeen: { _ in false })
+            }
+        }
+        let node = try DevnetNode(config: config, dataDir: dir)
+        let top = UInt64(mined.count)
+        #expect(node.loadedAtStart.records == Int(window) + 1,
+                "the node read \(node.loadedAtStart.records) block records for a window of \(window) on a \(top)-block store")
+        #expect(node.loadedAtStart.nullifiers == Int(window) + 1,
+                "the node read \(node.loadedAtStart.nullifiers) nullifiers (one a block) for a window of \(window)")
+        #expect(await node.head == mined.last)
+        #expect(await node.index.lowestHeight == top - window)
+        #expect(await node.record(atHeight: 1) == mined.first, "a height below the window is not answered from the store")
+        #expect(await node.record(atHeight: top - window - 1) == mined[Int(top - window) - 2])
+        await node.stop()
+    }
+
     /// Two nodes on one data dir: the second exits 2 with one line naming the dir and the pid.
     @Test(.timeLimit(.minutes(2))) func secondNodeOnADataDirExitsTwo() async throws {
         let dir = Fixtures.tempDir("locked")

@@ -21,6 +21,8 @@ public actor DevnetNode: WorkProvider {
     nonisolated let providers: [any ProofProvider]
     /// Distinguishes this run's template ids from an earlier run's.
     nonisolated let runTag: String
+    /// Block records and nullifiers read from the store at start: the window, never the chain.
+    nonisolated let loadedAtStart: (records: Int, nullifiers: Int)
 
     var index: ChainIndex
     /// Proofs for the current head, verified and priced.
@@ -77,11 +79,10 @@ public actor DevnetNode: WorkProvider {
         self.validator = BlockValidator(config: config)
         self.store = try BlockStore(dataDir: dataDir, config: config)
         // Only the recent window: a restart costs the same on a 200,000-block store as on a new one.
-        let records = try store.recentRecords(window: ChainIndex.window(config))
-        var byBlock: [[UInt8]: [Nullifier]] = [:]
-        for n in try store.nullifiers(fromHeight: records.first?.height ?? 0) {
-            if let v = try? Nullifier(bytes: n.nullifier) { byBlock[n.blockHash, default: []].append(v) }
-        }
+        // Streamed, on the writer connection: what a load leaves behind is the restart's RSS
+        // (see BlockStore.startupWindow(_:)).
+        let (records, byBlock) = try store.startupWindow(ChainIndex.window(config))
+        self.loadedAtStart = (records.count, byBlock.values.reduce(0) { $0 + $1.count })
         self.index = ChainIndex(config: config, records: records, nullifiers: byBlock)
         // 32 jobs cover the stale grace even while blocks come every few tens of ms (a fresh
         // chain's Θ climb); 2^16 nonces a job bound the duplicate sets to ~100 MB at worst.

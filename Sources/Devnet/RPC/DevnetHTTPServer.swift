@@ -12,8 +12,10 @@ import ServiceLifecycle
 public enum DevnetHTTPServer {
     public typealias Context = DevnetRequestContext
 
-    /// The router with every route.
-    public static func makeRouter(rpc: DevnetRPC) -> Router<Context> {
+    /// The router with every route. A `/ws` connection that has not sent a successful
+    /// `miner_subscribe` within `subscribeTimeout` is closed (the rule of Stratum's
+    /// `handshakeTimeout`, same default).
+    public static func makeRouter(rpc: DevnetRPC, subscribeTimeout: Duration = .seconds(30)) -> Router<Context> {
         let router = Router(context: Context.self)
         router.post("/rpc") { request, _ -> Response in
             var request = request
@@ -59,29 +61,54 @@ public enum DevnetHTTPServer {
             defer { rpc.peers.release(address) }
             let session = GetworkSession(rpc: rpc)
             defer { session.close() }
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            // The frames are read in a child task so that the subscribe deadline can end the
+            // connection: cancelling that task ends the read even from a client that sends
+            // nothing (and would not answer a close frame either).
+            let ending = try await withThrowingTaskGroup(of: WebSocketEnding.self) { group in
                 group.addTask {
-                    for await text in session.pushes { try await outbound.write(.text(text)) }
+                    do {
+                        for await text in session.pushes { try await outbound.write(.text(text)) }
+                    } catch {}  // the connection is gone; the read ends too
+                    return .pushesEnded
                 }
-                for try await message in inbound.messages(maxSize: 64 * 1024) {
-                    let reply: String?
-                    switch message {
-                    case .text(let s): reply = await session.handle(s)
-                    case .binary(let b): reply = await session.handle(String(buffer: b))
-                    }
-                    if let reply { try await outbound.write(.text(reply)) }
-                    if session.shouldClose {
-                        rpc.node.metrics.getworkRefused(.closedForAbuse)
-                        if case .banned = rpc.peers.offence(address) {
-                            context.logger.notice("getwork peer banned", metadata: ["peer": "\(address)"])
-                        } else {
-                            context.logger.notice("getwork session closed for abuse", metadata: ["peer": "\(address)"])
+                group.addTask {
+                    for try await message in inbound.messages(maxSize: 64 * 1024) {
+                        let reply: String?
+                        switch message {
+                        case .text(let s): reply = await session.handle(s)
+                        case .binary(let b): reply = await session.handle(String(buffer: b))
                         }
-                        break
+                        if let reply { try await outbound.write(.text(reply)) }
+                        if session.shouldClose {
+                            rpc.node.metrics.getworkRefused(.closedForAbuse)
+                            if case .banned = rpc.peers.offence(address) {
+                                context.logger.notice("getwork peer banned", metadata: ["peer": "\(address)"])
+                            } else {
+                                context.logger.notice("getwork session closed for abuse", metadata: ["peer": "\(address)"])
+                            }
+                            break
+                        }
                     }
+                    return .inboundEnded
+                }
+                group.addTask {
+                    try await Task.sleep(for: subscribeTimeout)
+                    return await session.state.subscription == nil ? .subscribeTimeout : .subscribedInTime
+                }
+                var ending = WebSocketEnding.inboundEnded
+                while let next = try await group.next() {
+                    if next == .inboundEnded || next == .subscribeTimeout { ending = next; break }
                 }
                 session.close()
                 group.cancelAll()
+                return ending
+            }
+            if ending == .subscribeTimeout {
+                rpc.node.metrics.getworkRefused(.handshakeTimeout)
+                context.logger.notice("getwork session closed: no miner_subscribe in time",
+                                      metadata: ["peer": "\(address)", "timeout": "\(subscribeTimeout)"])
+                // The reason in the close frame (1008, policy violation), as Stratum's error line.
+                try? await outbound.close(.policyViolation, reason: "no miner_subscribe within \(subscribeTimeout)")
             }
         }
         return router
@@ -89,12 +116,14 @@ public enum DevnetHTTPServer {
 
     /// The application listening on `host:port` (port 0 picks a free one; `onRunning` gets the
     /// bound port). Request heads over `maxHeadBytes` get 431, heads not complete within
-    /// `headTimeout` get 408 (``HTTPHeadGuard``).
+    /// `headTimeout` get 408 (``HTTPHeadGuard``); `/ws` connections that do not subscribe within
+    /// `subscribeTimeout` are closed (``makeRouter(rpc:subscribeTimeout:)``).
     public static func makeApplication(rpc: DevnetRPC, host: String, port: Int, logger: Logger,
                                        maxHeadBytes: Int = 16 * 1024, headTimeout: Duration = .seconds(10),
+                                       subscribeTimeout: Duration = .seconds(30),
                                        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let headLimits = HTTPHeadGuard.Limits(maxHeadBytes: maxHeadBytes, headTimeout: headTimeout)
-        let router = makeRouter(rpc: rpc)
+        let router = makeRouter(rpc: rpc, subscribeTimeout: subscribeTimeout)
         let webSocketResponder = router.buildResponder()
         let metrics = rpc.node.metrics
         // Heads are guarded before the decoder (431/408, ``HTTPHeadGuard``); a connection idle
@@ -109,6 +138,11 @@ public enum DevnetHTTPServer {
                            configuration: .init(address: .hostname(host, port: port), serverName: "poies-devnet"),
                            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
                            logger: logger)
+    }
+
+    /// Why a `/ws` connection's handler stopped waiting.
+    enum WebSocketEnding: Sendable {
+        case inboundEnded, pushesEnded, subscribeTimeout, subscribedInTime
     }
 
     static func json(_ v: JSONValue) -> Response {

@@ -198,15 +198,47 @@ public final class BlockStore: Sendable {
         }
     }
 
+    /// The columns a ``BlockRecord`` is read from: every one but `body`, the block's JSON (~1 KB a
+    /// block), which the in-memory index never reads.
+    static let recordColumns = "hash, height, parentHash, time, mixSeed, thetaMicro, retargetTheta, retargetEma, h, psiMicro, cumulativeScore, proofTypes"
+
     /// The records of the last `window` heights below the highest stored block (what the node's
-    /// in-memory index holds), in height order.
+    /// in-memory index holds), in height order; blocks of one height in insertion order.
     public func recentRecords(window: UInt64) throws -> [BlockRecord] {
-        try pool.read { db in
-            let top = try Int64.fetchOne(db, sql: "SELECT MAX(height) FROM blocks") ?? 0
-            let from = max(0, top - Int64(min(window, UInt64(Int64.max))))
-            return try Row.fetchAll(db, sql: "SELECT * FROM blocks WHERE height >= ? ORDER BY height, hash",
-                                    arguments: [from]).map(record)
+        try pool.read { db in try recentRecords(window: window, db: db) }
+    }
+
+    /// What the node's ``ChainIndex`` is rebuilt from at start: ``recentRecords(window:)`` and
+    /// ``nullifiersByBlock(fromHeight:)`` from the lowest of them, in one transaction.
+    ///
+    /// Read on the writer connection: the writer's page cache (2 MB) fills up as soon as the
+    /// node stores blocks, a fresh node's too, so the pages the load brought in are recycled by
+    /// later writes. Read on a reader, they stayed in that connection's own cache, which a
+    /// running node barely uses: ~2 MB more heap in use than a fresh node (glibc's
+    /// `malloc_stats`), ~1 MB more RSS (docs/decisions/devnet-node-state.md). A deferred
+    /// transaction that only reads writes nothing. Ties in height order by insertion; the
+    /// index does not depend on the order (fork choice is a total order).
+    public func startupWindow(_ window: UInt64) throws -> (records: [BlockRecord], nullifiers: [[UInt8]: [Nullifier]]) {
+        try pool.write { db in
+            let records = try recentRecords(window: window, db: db)
+            return (records, try nullifiersByBlock(fromHeight: records.first?.height ?? 0, db: db))
         }
+    }
+
+    /// Streamed through a cursor, one row at a time, without `body` (the block's JSON, ~1 KB) and
+    /// without a sort: a load's transient peak stays in glibc's heap after it is freed, so it
+    /// is the restart's RSS. `SELECT *` into an array of rows with `ORDER BY height, hash`
+    /// (which sorted the bodies too) left a restart on a 200,000-block store ~16 MB above the
+    /// node that had mined it; the blocks of one height come in `blocks_height` order.
+    func recentRecords(window: UInt64, db: Database) throws -> [BlockRecord] {
+        let top = try Int64.fetchOne(db, sql: "SELECT MAX(height) FROM blocks") ?? 0
+        let from = max(0, top - Int64(min(window, UInt64(Int64.max))))
+        var out: [BlockRecord] = []
+        out.reserveCapacity(Int(top - from + 1))
+        let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.recordColumns) FROM blocks WHERE height >= ? ORDER BY height",
+                                       arguments: [from])
+        while let row = try rows.next() { out.append(try record(row)) }
+        return out
     }
 
     /// The record of the block with `hash`.
@@ -254,6 +286,25 @@ public final class BlockStore: Sendable {
                 (Array($0["nullifier"] as Data), UInt64($0["height"] as Int64), Array($0["blockHash"] as Data))
             }
         }
+    }
+
+    /// The nullifiers recorded at heights `≥ fromHeight`, grouped by the hash of the block that
+    /// recorded them. A stored value that is not a nullifier is skipped, as the node always did.
+    public func nullifiersByBlock(fromHeight: UInt64) throws -> [[UInt8]: [Nullifier]] {
+        try pool.read { db in try nullifiersByBlock(fromHeight: fromHeight, db: db) }
+    }
+
+    /// Streamed from a cursor into the map, with no array of rows or tuples in between (see
+    /// ``recentRecords(window:db:)``).
+    func nullifiersByBlock(fromHeight: UInt64, db: Database) throws -> [[UInt8]: [Nullifier]] {
+        var out: [[UInt8]: [Nullifier]] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT nullifier, blockHash FROM nullifiers WHERE height >= ?",
+                                       arguments: [Int64(fromHeight)])
+        while let row = try rows.next() {
+            guard let n = try? Nullifier(bytes: Array(row["nullifier"] as Data)) else { continue }
+            out[Array(row["blockHash"] as Data), default: []].append(n)
+        }
+        return out
     }
 
     func record(_ row: Row) throws -> BlockRecord {
