@@ -9,10 +9,14 @@ public struct ExternalJob: Sendable, Equatable {
     public var cleanJobs: Bool
     /// The first 4 nonce bytes, assigned by the server.
     public var extranonce1: UInt32
+    /// The `proofs` hint of `mining.notify`: the proof types the node attaches, or on the
+    /// session's own job the nullifiers of its own proofs in it (empty over WebSocket).
+    public var proofHints: [String]
 
-    public init(jobId: String, template: HeaderTemplate, tShareMicro: Int64, cleanJobs: Bool, extranonce1: UInt32) {
+    public init(jobId: String, template: HeaderTemplate, tShareMicro: Int64, cleanJobs: Bool, extranonce1: UInt32,
+                proofHints: [String] = []) {
         self.jobId = jobId; self.template = template; self.tShareMicro = tShareMicro
-        self.cleanJobs = cleanJobs; self.extranonce1 = extranonce1
+        self.cleanJobs = cleanJobs; self.extranonce1 = extranonce1; self.proofHints = proofHints
     }
 }
 

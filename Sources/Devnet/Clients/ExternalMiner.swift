@@ -9,7 +9,8 @@ public enum ExternalMiner {
     /// What the miner reports while it runs.
     public enum Event: Sendable, Equatable {
         case connected(extranonce1: UInt32)
-        case job(jobId: String, tShareMicro: Int64)
+        /// `proofs`: the job's proof hints (on the session's own job, its proofs' nullifiers).
+        case job(jobId: String, tShareMicro: Int64, proofs: [String])
         case share(jobId: String, verdict: ShareVerdict)
         /// One of the miner's own proofs and the node's answer.
         case proof(type: ProofType, nullifier: [UInt8], verdict: ProofVerdict)
@@ -57,7 +58,7 @@ public enum ExternalMiner {
                 sink(.connected(extranonce1: client.extranonce1))
                 let feeder = ProofFeeder(providers: providers, submit: { try await client.submitProof($0) }, onEvent: sink)
                 await ScanLoop.mine(jobs: client.jobs, threads: threads, maxHashesPerSecond: maxHashesPerSecond, onJob: {
-                    sink(.job(jobId: $0.jobId, tShareMicro: $0.tShareMicro))
+                    sink(.job(jobId: $0.jobId, tShareMicro: $0.tShareMicro, proofs: $0.proofHints))
                     feeder.saw($0.template)
                 }) { job, nonce in
                     // A share still queued when the connection closed never reached the node: not a verdict.
@@ -71,7 +72,7 @@ public enum ExternalMiner {
                 sink(.connected(extranonce1: client.extranonce1))
                 let feeder = ProofFeeder(providers: providers, submit: { try await client.submitProof($0) }, onEvent: sink)
                 await ScanLoop.mine(jobs: client.jobs, threads: threads, maxHashesPerSecond: maxHashesPerSecond, onJob: {
-                    sink(.job(jobId: $0.jobId, tShareMicro: $0.tShareMicro))
+                    sink(.job(jobId: $0.jobId, tShareMicro: $0.tShareMicro, proofs: $0.proofHints))
                     feeder.saw($0.template)
                 }) { job, nonce in
                     // A share still queued when the connection closed never reached the node: not a verdict.

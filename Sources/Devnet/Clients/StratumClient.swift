@@ -143,9 +143,10 @@ public final class StratumClient: Sendable {
             rpc.deliver(reply)
         case .setDifficulty(let t):
             state.withLock { $0.pendingTShare = t }
-        case .notify(let jobId, let template, let clean):
+        case .notify(let jobId, let template, let clean, let hints):
             let (en1, t) = state.withLock { ($0.extranonce1, $0.pendingTShare) }
-            jobContinuation.yield(ExternalJob(jobId: jobId, template: template, tShareMicro: t, cleanJobs: clean, extranonce1: en1))
+            jobContinuation.yield(ExternalJob(jobId: jobId, template: template, tShareMicro: t, cleanJobs: clean, extranonce1: en1,
+                                              proofHints: hints))
         case .ignored:
             break
         }
@@ -156,7 +157,7 @@ public final class StratumClient: Sendable {
         case reply(RPCReply)
         /// `mining.set_difficulty`: the threshold of the jobs notified next.
         case setDifficulty(Int64)
-        case notify(jobId: String, template: HeaderTemplate, clean: Bool)
+        case notify(jobId: String, template: HeaderTemplate, clean: Bool, proofHints: [String])
         /// Not JSON, not understood, or a notification this client does not use.
         case ignored
     }
@@ -174,7 +175,11 @@ public final class StratumClient: Sendable {
             guard params.count >= 3, case .string(let jobId) = params[0], case .bool(let clean) = params[2],
                   let data = try? JSONEncoder().encode(params[1]),
                   let template = try? HeaderTemplate.decode(json: data) else { return .ignored }
-            return .notify(jobId: jobId, template: template, clean: clean)
+            var hints: [String] = []
+            if params.count >= 4, case .array(let ps)? = params[3]["proofs"] {
+                hints = ps.compactMap { if case .string(let s) = $0 { return s }; return nil }
+            }
+            return .notify(jobId: jobId, template: template, clean: clean, proofHints: hints)
         default:
             return .ignored
         }

@@ -157,7 +157,7 @@ final class StratumLoadSession: ChannelInboundHandler {
             submitNext()
         case .setDifficulty(let t):
             pendingT = t
-        case .notify(let jobId, let template, let clean):
+        case .notify(let jobId, let template, let clean, _):
             let job = ExternalJob(jobId: jobId, template: template, tShareMicro: pendingT, cleanJobs: clean, extranonce1: extranonce1)
             latest = job
             guard prepared == nil else { return }

@@ -1,0 +1,105 @@
+import Devnet
+import Foundation
+import MiningCore
+import Testing
+import TestSupport
+
+/// Miners bring their own proofs, as people run it: a node that neither mines nor makes proofs
+/// (`--threads 0 --proofs none`) and two external miners in their own processes at the same
+/// capped hash rate over Stratum — A with `--proofs ai`, B with none. A's blocks carry A's AI
+/// proofs, B's never carry any, and A's share of the blocks is the PoIES prediction from the
+/// credited ψ of the jobs each miner mined, weighted by how long each job was on the wire.
+@Suite struct OwnProofsEndToEndTests {
+    typealias E2E = ExternalWorkEndToEndTests
+
+    /// 500 ms blocks, Θ₀ near the equilibrium of two 200 kH/s miners with A's 1-nat proof
+    /// (ln((e + 1) · 2·10^5 · 0.5) ≈ 12.1 nats), a short ASERT half-life.
+    static let chain = """
+        version = 1
+        chainId = 4244
+        genesisTimeMs = 1735689600000
+        targetBlockMs = 500
+        thetaMicro0 = 12100000
+        thetaMinMicro = 1000000
+        thetaMaxMicro = 64000000
+        policy = "devnet"
+
+        [retarget]
+        rule = "asert-v1"
+        halfLifeMs = 8000
+        """
+
+    @Test(.timeLimit(.minutes(15)))  // includes waiting for the HeavyTests gate
+    func aMinerBringingAIProofsWinsItsPredictedShareOfBlocks() async throws {
+        try await HeavyTests.exclusive {
+            let dir = Fixtures.tempDir("own-e2e")
+            let chainFile = dir + "/chain.toml"
+            try Self.chain.write(toFile: chainFile, atomically: true, encoding: .utf8)
+            var node = try SimctlProcess(["mine", "--chain", chainFile, "--data-dir", dir + "/node", "--threads", "0", "--proofs", "none",
+                                          "--rpc", "127.0.0.1:0", "--stratum", "127.0.0.1:0"])
+            let url = await node.wait(timeout: 60) { lines in
+                E2E.json(lines).compactMap { E2E.string($0["stratum"]) }.first
+            }
+            guard let url else {
+                await node.stop()
+                Issue.record("the node did not listen within 60 s: \(node.stderr.suffix(500))")
+                return
+            }
+            let rate = "200000"
+            let a = try SimctlProcess(["mine", "--connect", url, "--threads", "1", "--max-hashrate", rate,
+                                       "--proofs", "ai", "--ai-macs", "1048576", "--data-dir", dir + "/a"])
+            let b = try SimctlProcess(["mine", "--connect", url, "--threads", "1", "--max-hashrate", rate, "--data-dir", dir + "/b"])
+            let wanted = 240
+            let done = await node.wait(timeout: 600) { lines in E2E.blocks(lines).count >= wanted ? true : nil }
+            await a.stop()
+            await b.stop()
+            await node.stop()
+            #expect(done == true, "\(E2E.blocks(node.stdoutLines).count) blocks in 600 s")
+
+            let aEvents = E2E.json(a.stdoutLines), bEvents = E2E.json(b.stdoutLines)
+            guard let e1A = aEvents.compactMap({ $0["event"] == "connected" ? E2E.string($0["extranonce1"]) : nil }).first,
+                  let e1B = bEvents.compactMap({ $0["event"] == "connected" ? E2E.string($0["extranonce1"]) : nil }).first else {
+                Issue.record("a miner never connected: \(a.stderr.suffix(300)) \(b.stderr.suffix(300))")
+                return
+            }
+            let heldA = aEvents.filter { $0["event"] == "proof" && $0["held"] == .bool(true) }
+            let refusedA = aEvents.filter { $0["event"] == "proof" && $0["held"] == .bool(false) }
+            #expect(!heldA.isEmpty && refusedA.count * 20 <= heldA.count, "A: \(heldA.count) proofs held, \(refusedA.count) refused")
+            let psiRaw = heldA.map { E2E.int($0["psiRawMicro"]) }.max() ?? 0
+            #expect(psiRaw > 900_000, "ψ of A's AI proof: \(psiRaw)")
+
+            // Who sealed what.
+            let blocks = E2E.blocks(node.stdoutLines)
+            let byA = blocks.filter { E2E.string($0["extranonce1"]) == e1A }
+            let byB = blocks.filter { E2E.string($0["extranonce1"]) == e1B }
+            #expect(byA.count + byB.count == blocks.count, "every block is A's or B's")
+            #expect(byB.allSatisfy { $0["proofs"] == .array([]) && E2E.int($0["psiMicro"]) == 0 }, "B's blocks never carry proofs")
+            let aiBlocks = byA.filter { if case .array(let ps)? = $0["proofs"] { return !ps.isEmpty && ps.allSatisfy { $0 == "ai" } }; return false }
+            #expect(aiBlocks.count * 10 >= byA.count * 8, "\(aiBlocks.count) of A's \(byA.count) blocks carry A's AI proofs")
+            for blk in aiBlocks {
+                guard case .array(let ps)? = blk["proofs"] else { continue }
+                #expect(E2E.int(blk["psiMicro"]) == Int64(ps.count) * psiRaw, "credited ψ of block \(E2E.int(blk["height"]))")
+            }
+
+            // The prediction: over A's job timeline, its block rate is e^{ψ(job)} times B's
+            // (same hash rate; B's jobs carry nothing); ψ(job) = its own proofs × ψ_AI.
+            let jobs = aEvents.filter { $0["event"] == "job" }
+            var weightA = 0.0, total = 0.0
+            for (j, next) in zip(jobs, jobs.dropFirst()) {
+                let dt = Double(E2E.int(next["elapsedMs"]) - E2E.int(j["elapsedMs"]))
+                var own = 0
+                if case .array(let hints)? = j["proofs"] { own = hints.filter { E2E.string($0)?.hasPrefix("0x") == true }.count }
+                weightA += dt * exp(Double(own) * Double(psiRaw) / 1e6)
+                total += dt
+            }
+            let predicted = weightA / (weightA + total)
+            let n = Double(byA.count + byB.count)
+            let observed = Double(byA.count) / n
+            let sigma = (predicted * (1 - predicted) / n).squareRoot()
+            let onOwn = jobs.isEmpty ? 0 : Double(jobs.filter { E2E.string($0["jobId"])?.hasSuffix(String(e1A.dropFirst(2))) == true }.count) / Double(jobs.count)
+            let line = "A sealed \(byA.count) of \(Int(n)) blocks (\(String(format: "%.3f", observed))); predicted \(String(format: "%.3f", predicted)) ± \(String(format: "%.3f", 3 * sigma)) (3σ); \(String(format: "%.0f", onOwn * 100))% of A's jobs were its own"
+            print("own-proofs e2e: \(line)")
+            #expect(abs(observed - predicted) <= 3 * sigma, "\(line)")
+        }
+    }
+}
