@@ -144,6 +144,17 @@ import Verifiers
         #expect(node.metrics.render().contains("animica_node_proofs_attached_total{source=\"session\",type=\"ai\"} 1")
                 || node.metrics.render().contains("animica_node_proofs_attached_total{type=\"ai\",source=\"session\"} 1"))
 
+        // chain_getBlockByNumber shows each attached proof's type, nullifier, raw and credited ψ.
+        let rpc = DevnetRPC(node: node)
+        let got = try await rpc.call(RPCRequest(id: 1, method: "chain_getBlockByNumber", params: [.int(Int64(e.record.height))]), session: nil).get()
+        guard case .array(let details)? = got["proofDetails"] else { Issue.record("no proofDetails: \(got.canonical)"); return }
+        let byNullifier = Dictionary(uniqueKeysWithValues: e.proofs.map { (Hex.encode($0.nullifier.bytes), $0) })
+        #expect(details.count == 2)
+        for d in details {
+            guard case .string(let n)? = d["nullifier"], let p = byNullifier[n] else { Issue.record("detail \(d.canonical)"); continue }
+            #expect(d["type"] == .string(p.type.wireId) && d["psiRawMicro"] == .int(p.psiAdjMicro) && d["psiCreditedMicro"] == .int(p.creditedMicro))
+        }
+
         // New head: the VDF (parent-bound) and the used AI proof are gone; A mines the common job.
         #expect(await node.currentJob(session: Self.a)?.owner == nil)
         #expect(node.metrics.render().contains("animica_node_proof_sessions 0"))

@@ -152,10 +152,22 @@ public struct DevnetRPC: Sendable {
          "proofs": .array(r.proofTypes.map { .string($0.wireId) })]
     }
 
+    /// The summary plus the stored block and, per attached proof, its type, nullifier, ψ before
+    /// caps and credited ψ — recomputed by the verifiers against the parent (the store keeps the
+    /// envelopes, not the figures).
     func full(_ r: BlockRecord) async -> Result<JSONValue, RPCError> {
         guard case .object(var o) = Self.summary(r) else { return .success(.null) }
         do {
-            if let b = try node.block(hash: r.hash) { o["block"] = b.json }
+            if let b = try node.block(hash: r.hash) {
+                o["block"] = b.json
+                if !b.proofs.isEmpty, let parent = await node.record(hash: r.parentHash),
+                   case .success(let credited) = node.validator.credit(b.proofs, ParentContext(parent: parent, recentTimes: [])) {
+                    o["proofDetails"] = .array(credited.map {
+                        ["type": .string($0.type.wireId), "nullifier": .string(Hex.encode($0.nullifier.bytes)),
+                         "psiRawMicro": .int($0.psiAdjMicro), "psiCreditedMicro": .int($0.creditedMicro)]
+                    })
+                }
+            }
         } catch {
             return .failure(RPCError(20, "store read failed: \(error)"))
         }

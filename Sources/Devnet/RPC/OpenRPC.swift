@@ -15,15 +15,15 @@ public enum OpenRPC {
             ["code": 20, "message": "other"], ["code": 21, "message": "stale or unknown job"],
             ["code": 22, "message": "duplicate share"], ["code": 23, "message": "low difficulty"],
             ["code": 24, "message": "unauthorized"], ["code": 25, "message": "not subscribed"],
-            ["code": 26, "message": "rate limited"],
+            ["code": 26, "message": "rate limited"], ["code": 27, "message": "proof rejected (data: {reason, field})"],
         ])
         return [
             "openrpc": "1.2.6",
             "info": ["title": "PoIES devnet node", "version": "1.0.0",
-                     "description": "JSON-RPC 2.0 over HTTP POST /rpc; WebSocket getwork at /ws (miner_subscribe, miner_getWork, miner_submitShare; pushes miner.newWork)."],
+                     "description": "JSON-RPC 2.0 over HTTP POST /rpc; WebSocket getwork at /ws (miner_subscribe, miner_getWork, miner_submitShare, miner_submitProof; pushes miner.newWork)."],
             "methods": .array([
                 method("chain_getHead", "The best block's summary.", params: [], result: "block summary {number, hash, parentHash, time, thetaMicro, hMicro, psiMicro, scoreMicro, cumulativeScoreMicro, nextThetaMicro, proofs}"),
-                method("chain_getBlockByNumber", "A main-chain block by height.", params: [("number", "integer or 0x-hex quantity")], result: "summary plus the full block, or null"),
+                method("chain_getBlockByNumber", "A main-chain block by height.", params: [("number", "integer or 0x-hex quantity")], result: "summary plus the full block and proofDetails [{type, nullifier, psiRawMicro, psiCreditedMicro}], or null"),
                 method("chain_getBlockByHash", "A stored block by hash.", params: [("hash", "0x + 64 hex digits")], result: "summary plus the full block, or null"),
                 method("chain_getParams", "Chain parameters: the chain document (tree, canonical JSON and root = algPolicy), its retarget rule, Θ for the next block, the policy and its root.", params: [], result: "object"),
                 method("miner_getWork", "The current template (spec §2) with tShareMicro added.", params: [], result: "template object"),
