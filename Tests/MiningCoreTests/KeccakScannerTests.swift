@@ -268,11 +268,25 @@ import TestSupport
         #expect(streamed.isEmpty)
     }
 
+    struct SpinTimeout: Error, CustomStringConvertible {
+        var what: String
+        var description: String { "waited 60 s for \(what)" }
+    }
+
+    /// Polls `done` every millisecond; fails the test (throws, naming `what`) after 60 s.
+    static func spin(_ what: String, _ done: () -> Bool) throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !done() {
+            guard ContinuousClock.now < deadline else { throw SpinTimeout(what: what) }
+            Thread.sleep(forTimeInterval: 0.001)
+        }
+    }
+
     @Test func stopTakesEffectWithinOneBatchPerThread() throws {
         let work = try Self.work(seed: 12, share: .max)  // every draw is a share
         let scanner = NonceScanner(configuration: .init(threads: 2, batchSize: 500))
         scanner.submit(work)
-        while scanner.hashCount < 2000 { Thread.sleep(forTimeInterval: 0.001) }
+        try Self.spin("2,000 hashes") { scanner.hashCount >= 2000 }
         let overrun = scanner.stop()
         #expect(overrun <= 2 * 500)
         let after = scanner.hashCount
@@ -287,10 +301,10 @@ import TestSupport
             perGeneration.withLock { $0[e.generation, default: 0] += 1 }
         }
         let ga = scanner.submit(a)
-        while perGeneration.withLock({ $0[ga, default: 0] }) < 1000 { Thread.sleep(forTimeInterval: 0.001) }
+        try Self.spin("1,000 events of the first job") { perGeneration.withLock({ $0[ga, default: 0] }) >= 1000 }
         let gb = scanner.submit(b)
         let atChange = perGeneration.withLock { $0[ga, default: 0] }
-        while perGeneration.withLock({ $0[gb, default: 0] }) < 1000 { Thread.sleep(forTimeInterval: 0.001) }
+        try Self.spin("1,000 events of the second job") { perGeneration.withLock({ $0[gb, default: 0] }) >= 1000 }
         scanner.stop()
         let final = perGeneration.withLock { $0 }
         #expect(gb == ga + 1)

@@ -28,8 +28,9 @@ public enum Simctl {
     }
 
     /// Runs `simctl args…` with optional stdin, in `cwd` (default: the package root). With a
-    /// `timeout` (seconds) the process is killed when it runs longer, and `timedOut` is set.
-    public static func run(_ args: [String], stdin: String? = nil, cwd: URL? = nil, timeout: Double? = nil,
+    /// `timeout` (seconds; 600 unless given, so no test waits forever) the process is killed
+    /// when it runs longer, and `timedOut` is set.
+    public static func run(_ args: [String], stdin: String? = nil, cwd: URL? = nil, timeout: Double? = 600,
                            environment: [String: String]? = nil) throws -> Output {
         guard let bin = binary else {
             throw NSError(domain: "Simctl", code: 1, userInfo: [NSLocalizedDescriptionKey: "simctl is not built; run swift build --product simctl"])
