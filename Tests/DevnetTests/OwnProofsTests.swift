@@ -250,9 +250,12 @@ import Verifiers
                         }
                         Issue.record("500 invalid proofs were answered without closing the session")
                     } catch {
+                        // The rule, not the machine's speed: closed after the abuse score's 50
+                        // judged-invalid minimum (0.1 s here on a quiet machine; the time goes
+                        // in the note, not in an assertion that a loaded CI box would miss).
                         let took = ContinuousClock.now - start
-                        #expect(took < .seconds(1), "closed after \(took) and \(answered) answers")
-                        #expect(answered >= 50 && answered < 120, "\(answered) invalid proofs before the close")
+                        print("own-proofs flood: closed after \(answered) invalid proofs in \(took)")
+                        #expect(answered >= 50 && answered < 120, "\(answered) invalid proofs before the close (\(took))")
                     }
                 }
                 let another = try await OwnProofsTests.ai(node, key: "ai-stratum-A2")
