@@ -82,6 +82,31 @@ enum NonceSearch {
         #expect(v.liveJobIds(now: t0 + .seconds(12)) == ["job-2"])
     }
 
+    /// A round's clean common job must not retire the sessions' own jobs of the same round
+    /// (sent just before it); the next round's clean job retires them all. (It did: an own job
+    /// died `cleanGrace` after every new head, and its session's shares came back 21.)
+    @Test func cleanJobsRetireEarlierRoundsButNotTheirSiblings() {
+        var v = ShareValidator(configuration: .init(maxJobs: 8))
+        func job(_ seed: UInt64, owner: UInt32?, round: UInt64) -> MiningJob {
+            var j = SyntheticJob.make(seed: seed, cleanJobs: true)
+            j.owner = owner
+            j.round = round
+            return j
+        }
+        v.add(job(1, owner: nil, round: 1), now: t0)
+        v.add(job(2, owner: 0xA, round: 2), now: t0)
+        v.add(job(3, owner: 0xB, round: 2), now: t0)
+        v.add(job(4, owner: nil, round: 2), now: t0)
+        #expect(v.liveJobIds(now: t0 + .seconds(5)) == ["job-2", "job-3", "job-4"])
+        // Only the owner may mine an own job.
+        let mine = ShareSubmission(jobId: "job-2", nonce: Nonce(extranonce1: 0xA, counter: 1), tShareMicro: 0, worker: "a")
+        let theirs = ShareSubmission(jobId: "job-2", nonce: Nonce(extranonce1: 0xB, counter: 1), tShareMicro: 0, worker: "b")
+        #expect((try? v.validate(mine, now: t0 + .seconds(5)).get()) != nil)
+        #expect(v.validate(theirs, now: t0 + .seconds(5)) == .failure(.staleJob))
+        v.add(job(5, owner: nil, round: 3), now: t0 + .seconds(6))
+        #expect(v.liveJobIds(now: t0 + .seconds(6)) == ["job-5"])
+    }
+
     @Test func seenNoncesAreBoundedPerJob() {
         var v = ShareValidator(configuration: .init(maxSeenPerJob: 3))
         let job = SyntheticJob.make(seed: 5)

@@ -10,7 +10,8 @@ import MiningCore
 /// - at most ``Configuration/maxJobs`` jobs per owner are kept (the newest ones; a session's own
 ///   jobs and the common jobs are counted apart), so a miner that is a job
 ///   or two behind after a non-clean refresh (new time/mempool, same head) still gets credit;
-/// - a job with `cleanJobs == true` (new head or Θ) retires every earlier job: they stay
+/// - a job with `cleanJobs == true` (new head or Θ) retires every earlier job but the other
+///   jobs of its own round (``MiningJob/round``): they stay
 ///   acceptable only for ``Configuration/cleanGrace`` (default zero — shares on the old head
 ///   are stale at once, which is what Stratum's `clean_jobs` promises miners).
 ///
@@ -96,7 +97,15 @@ public struct ShareValidator: Sendable {
             seen = entries.remove(at: i).seen
         }
         if job.cleanJobs {
-            for i in entries.indices where entries[i].retiredAt == nil { entries[i].retiredAt = now }
+            // A clean job retires every earlier job except its siblings: the other jobs of the
+            // same round (the node sends a round's own jobs, then its common job — the common
+            // one must not retire the sessions' own jobs it was issued with). Round 0 means no
+            // rounds (providers without sessions' proofs): every earlier job is retired.
+            for i in entries.indices where entries[i].retiredAt == nil {
+                let e = entries[i].job
+                let sibling = job.round != 0 && e.round == job.round && e.owner != job.owner
+                if !sibling { entries[i].retiredAt = now }
+            }
         }
         entries.append(Entry(job: job, signBytes: job.template.signBytes, blockX: Threshold.X(t: job.blockTarget),
                              addedAt: now, retiredAt: nil, seen: seen))
