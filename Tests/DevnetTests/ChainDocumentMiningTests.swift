@@ -12,21 +12,7 @@ import TestSupport
     /// equilibrium (ln(hashes per 400 ms) + 3 nats of AI credit ≈ 17–20 nats), so the climb takes
     /// about 100 blocks and the last 200 of 420 measure the steady state even when the rest of
     /// the suite loads the machine (with Θ₀ 12 the climb still ran into them: 314 ms measured).
-    static let fastChain = """
-        version = 1
-        chainId = 4242
-        genesisTimeMs = 1735689600000
-        targetBlockMs = 400
-        thetaMicro0 = 16000000
-        thetaMinMicro = 1000000
-        thetaMaxMicro = 64000000
-        policy = "devnet"
-
-        [retarget]
-        rule = "asert-v1"
-        halfLifeMs = 8000
-
-        """
+    static let fastChain = Fixtures.chainTOML(chainId: 4242, targetBlockMs: 400, theta0Micro: 16_000_000)
 
     struct Mined {
         var main: [BlockRecord]   // heights 0…n of the stored best chain

@@ -26,6 +26,26 @@ enum Fixtures {
         return ChainSpec(document: try! ChainDocument(toml: text), policy: .devnet)
     }
 
+    /// A chain document's TOML text on the devnet policy with `asert-v1` (the end-to-end tests
+    /// write it to a file for `simctl mine --chain`).
+    static func chainTOML(chainId: Int, targetBlockMs: Int, theta0Micro: Int64, halfLifeMs: Int = 8000) -> String {
+        """
+        version = 1
+        chainId = \(chainId)
+        genesisTimeMs = 1735689600000
+        targetBlockMs = \(targetBlockMs)
+        thetaMicro0 = \(theta0Micro)
+        thetaMinMicro = 1000000
+        thetaMaxMicro = 64000000
+        policy = "devnet"
+
+        [retarget]
+        rule = "asert-v1"
+        halfLifeMs = \(halfLifeMs)
+
+        """
+    }
+
     /// Devnet config with Θ₀ = `theta0`.
     static func config(theta0: Int64 = 2_000_000) -> ChainConfig {
         ChainConfig(spec: chain(["thetaMicro0": "\(theta0)"]))

@@ -475,10 +475,11 @@ final class JobBroadcaster: Sendable {
     private let state = Mutex(State())
 
     func publish(_ job: MiningJob) {
-        let line = StratumWire.notify(job)
+        // A new connection starts on the common job, never on a session's own one; an own job's
+        // line is written by its one session (`notifyLine(for:)`), not here for everyone.
+        let line = job.owner == nil ? StratumWire.notify(job) : nil
         let subs = state.withLock { s in
-            // A new connection starts on the common job, never on a session's own one.
-            if job.owner == nil { s.current = (job, line) }
+            if let line { s.current = (job, line) }
             return Array(s.subscribers.values)
         }
         for deliver in subs { deliver(job) }
