@@ -14,20 +14,7 @@ import TestSupport
 
     /// 500 ms blocks, Θ₀ near the equilibrium of two 200 kH/s miners with A's 1-nat proof
     /// (ln((e + 1) · 2·10^5 · 0.5) ≈ 12.1 nats), a short ASERT half-life.
-    static let chain = """
-        version = 1
-        chainId = 4244
-        genesisTimeMs = 1735689600000
-        targetBlockMs = 500
-        thetaMicro0 = 12100000
-        thetaMinMicro = 1000000
-        thetaMaxMicro = 64000000
-        policy = "devnet"
-
-        [retarget]
-        rule = "asert-v1"
-        halfLifeMs = 8000
-        """
+    static let chain = Fixtures.chainTOML(chainId: 4244, targetBlockMs: 500, theta0Micro: 12_100_000)
 
     @Test(.timeLimit(.minutes(15)))  // includes waiting for the HeavyTests gate
     func aMinerBringingAIProofsWinsItsPredictedShareOfBlocks() async throws {
@@ -67,6 +54,9 @@ import TestSupport
             #expect(!heldA.isEmpty && refusedA.count * 20 <= heldA.count, "A: \(heldA.count) proofs held, \(refusedA.count) refused")
             let psiRaw = heldA.map { E2E.int($0["psiRawMicro"]) }.max() ?? 0
             #expect(psiRaw > 900_000, "ψ of A's AI proof: \(psiRaw)")
+            // k held proofs are credited k·ψ up to the AI type cap (4 nats on the devnet policy).
+            let aiCap = Policy.devnet[.ai].perTypeCap
+            func credited(_ k: Int) -> Int64 { min(Int64(k) * psiRaw, aiCap) }
 
             // Who sealed what.
             let blocks = E2E.blocks(node.stdoutLines)
@@ -78,7 +68,7 @@ import TestSupport
             #expect(aiBlocks.count * 10 >= byA.count * 8, "\(aiBlocks.count) of A's \(byA.count) blocks carry A's AI proofs")
             for blk in aiBlocks {
                 guard case .array(let ps)? = blk["proofs"] else { continue }
-                #expect(E2E.int(blk["psiMicro"]) == Int64(ps.count) * psiRaw, "credited ψ of block \(E2E.int(blk["height"]))")
+                #expect(E2E.int(blk["psiMicro"]) == credited(ps.count), "credited ψ of block \(E2E.int(blk["height"]))")
             }
 
             // The prediction: over A's job timeline, its block rate is e^{ψ(job)} times B's
@@ -89,7 +79,7 @@ import TestSupport
                 let dt = Double(E2E.int(next["elapsedMs"]) - E2E.int(j["elapsedMs"]))
                 var own = 0
                 if case .array(let hints)? = j["proofs"] { own = hints.filter { E2E.string($0)?.hasPrefix("0x") == true }.count }
-                weightA += dt * exp(Double(own) * Double(psiRaw) / 1e6)
+                weightA += dt * exp(Double(credited(own)) / 1e6)
                 total += dt
             }
             let predicted = weightA / (weightA + total)

@@ -134,6 +134,10 @@ func withStratumServer(session: StratumSession.Configuration = .init(initialTSha
                 var refusedWhy = "", toldWhy = "", closedAfter = false
                 do {
                     try await StratumClient.withConnection(host: "127.0.0.1", port: port, worker: "idle", handshake: false) { idle in
+                        // An answer proves the server admitted this connection before the third
+                        // connects (they may land on different event loops; under load the third
+                        // was admitted first and took the slot). It neither subscribes nor authorizes.
+                        _ = try await idle.request("mining.ping", [])
                         do {
                             try await StratumClient.withConnection(host: "127.0.0.1", port: port, worker: "third", handshake: false) { third in
                                 refusedWhy = try await third.nextStrayReply().error?.message ?? ""
