@@ -112,8 +112,12 @@ public final class GetworkSession: Sendable {
             if req.method == "miner_submitProof" {
                 switch result {
                 case .success: return a.judgedShare(valid: true, now: now)
-                case .failure(let e) where e.code == ShareRejection.rateLimited.rawValue: return false
-                case .failure(let e) where e.code == 27 || e.code == ShareRejection.duplicate.rawValue:
+                case .failure(let e) where e.code == 27 || e.code == ShareRejection.duplicate.rawValue
+                                        || e.code == ShareRejection.rateLimited.rawValue:
+                    // Invalid proofs are invalid work; a full session, a moved head or a spent
+                    // budget are not (``ProofRefusal/isInvalidWork``).
+                    let reason: String? = if case .string(let r)? = e.data?["reason"] { r } else { nil }
+                    guard ProofRefusal.isInvalidWork(code: e.code, reason: reason) else { return false }
                     return a.judgedShare(valid: false, now: now)
                 case .failure: a.charge(now: now); return false
                 }

@@ -417,7 +417,7 @@ final class StratumConnectionHandler: ChannelDuplexHandler {
             valid = true
         case .failure(let r):
             out += StratumWire.error(id: id, code: r.code, message: r.message, data: r.data)
-            valid = r == .rateLimited ? nil : false
+            valid = r.isInvalidWork ? false : nil
         }
         perform((rest + session!.proofResult(valid: valid, now: .now))[...], started: nil)
     }

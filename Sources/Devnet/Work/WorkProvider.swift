@@ -229,6 +229,26 @@ public enum ProofRefusal: Error, Sendable, Equatable {
         }
     }
 
+    /// Reasons an honest miner meets in normal work: the session already holds `maxProofs` of the
+    /// type (its earlier proofs wait for a block), the head moved while the proof was verified, or
+    /// the node issues no work. They are answered but never count against the session.
+    public static let honestReasons: Set<String> = ["max_proofs", "stale_parent", "unavailable"]
+
+    /// Whether this refusal counts as invalid work in the session's abuse score (spec v1.1 §9:
+    /// invalid proofs are invalid work; a proof another session holds is 22). A spent budget (26)
+    /// and the ``honestReasons`` do not.
+    public var isInvalidWork: Bool { Self.isInvalidWork(code: code, reason: reason) }
+
+    /// ``isInvalidWork`` from a JSON-RPC error's code and `data.reason`, for transports that see
+    /// only the reply.
+    public static func isInvalidWork(code: Int, reason: String?) -> Bool {
+        switch code {
+        case ShareRejection.duplicate.rawValue: return true
+        case 27: return !honestReasons.contains(reason ?? "")
+        default: return false
+        }
+    }
+
     /// `error.data` of the JSON-RPC reply.
     public var data: JSONValue? {
         guard case .rejected(let r, let f, _) = self else { return nil }
