@@ -303,10 +303,11 @@ struct Mine: AsyncParsableCommand {
                             case .connected(let e1):
                                 o = ["event": "connected", "url": .string(url), "extranonce1": .string(String(format: "0x%08x", e1)),
                                      "attempt": .int(Int64(thisAttempt))]
-                            case .job(let id, let t, let proofs):
+                            case .job(let id, let t, let proofs, let own):
                                 gotWork.set()
                                 o = ["event": "job", "jobId": .string(id), "tShareMicro": .int(t)]
                                 if !proofs.isEmpty { o["proofs"] = .array(proofs.map(JSONValue.string)) }
+                                if !own.isEmpty { o["own"] = .array(own.map(\.json)) }
                             case .share(let id, let verdict):
                                 o = ["event": "share", "jobId": .string(id), "verdict": .string("\(verdict)")]
                             case .proof(let type, let nullifier, let verdict):

@@ -63,11 +63,11 @@ enum Fixtures {
     }
 
     /// The first counter (from `start`) whose draw satisfies `accept(H)`.
-    static func nonce(for header: HeaderTemplate, from start: UInt64 = 0, where accept: (Int64) -> Bool) -> Nonce {
+    static func nonce(for header: HeaderTemplate, extranonce1: UInt32 = 0, from start: UInt64 = 0, where accept: (Int64) -> Bool) -> Nonce {
         let sign = header.signBytes
         var c = start
         while true {
-            let n = Nonce(extranonce1: 0, extranonce2: 0, counter: c)
+            let n = Nonce(extranonce1: extranonce1, extranonce2: 0, counter: c)
             if accept(UDraw.draw(signBytes: sign, nonce: n, mixSeed: header.nonceDomain.mixSeed).H) { return n }
             c += 1
         }

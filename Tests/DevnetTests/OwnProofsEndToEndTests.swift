@@ -7,8 +7,9 @@ import TestSupport
 /// Miners bring their own proofs, as people run it: a node that neither mines nor makes proofs
 /// (`--threads 0 --proofs none`) and two external miners in their own processes at the same
 /// capped hash rate over Stratum — A with `--proofs ai`, B with none. A's blocks carry A's AI
-/// proofs, B's never carry any, and A's share of the blocks is the PoIES prediction from the
-/// credited ψ of the jobs each miner mined, weighted by how long each job was on the wire.
+/// proofs, B's never do (either may carry its own accumulated hash shares), and A's share of the
+/// blocks is the PoIES prediction from the credited ψ of the jobs each miner mined, weighted by
+/// how long each job was on the wire.
 @Suite struct OwnProofsEndToEndTests {
     typealias E2E = ExternalWorkEndToEndTests
 
@@ -58,37 +59,61 @@ import TestSupport
             let aiCap = Policy.devnet[.ai].perTypeCap
             func credited(_ k: Int) -> Int64 { min(Int64(k) * psiRaw, aiCap) }
 
-            // Who sealed what.
+            // Who sealed what. Deep shares (H ≥ tShare(Θ, K)) accumulate as hash-share proofs
+            // on either session's later jobs of a height; AI proofs are A's alone.
             let blocks = E2E.blocks(node.stdoutLines)
             let byA = blocks.filter { E2E.string($0["extranonce1"]) == e1A }
             let byB = blocks.filter { E2E.string($0["extranonce1"]) == e1B }
+            func types(_ blk: JSONValue) -> [String] { if case .array(let ps)? = blk["proofs"] { return ps.compactMap(E2E.string) }; return [] }
             #expect(byA.count + byB.count == blocks.count, "every block is A's or B's")
-            #expect(byB.allSatisfy { $0["proofs"] == .array([]) && E2E.int($0["psiMicro"]) == 0 }, "B's blocks never carry proofs")
-            let aiBlocks = byA.filter { if case .array(let ps)? = $0["proofs"] { return !ps.isEmpty && ps.allSatisfy { $0 == "ai" } }; return false }
+            #expect(byB.allSatisfy { types($0).allSatisfy { $0 == "hashshare" } }, "B's blocks never carry AI proofs")
+            let aiBlocks = byA.filter { types($0).contains("ai") && types($0).allSatisfy { $0 == "ai" || $0 == "hashshare" } }
             #expect(aiBlocks.count * 10 >= byA.count * 8, "\(aiBlocks.count) of A's \(byA.count) blocks carry A's AI proofs")
-            for blk in aiBlocks {
-                guard case .array(let ps)? = blk["proofs"] else { continue }
-                #expect(E2E.int(blk["psiMicro"]) == credited(ps.count), "credited ψ of block \(E2E.int(blk["height"]))")
+            for blk in aiBlocks where types(blk).allSatisfy({ $0 == "ai" }) {
+                #expect(E2E.int(blk["psiMicro"]) == credited(types(blk).count), "credited ψ of block \(E2E.int(blk["height"]))")
             }
+            let sharesInBlocks = blocks.reduce(0) { $0 + types($1).filter { $0 == "hashshare" }.count }
 
-            // The prediction: over A's job timeline, its block rate is e^{ψ(job)} times B's
-            // (same hash rate; B's jobs carry nothing); ψ(job) = its own proofs × ψ_AI.
-            let jobs = aEvents.filter { $0["event"] == "job" }
-            var weightA = 0.0, total = 0.0
-            for (j, next) in zip(jobs, jobs.dropFirst()) {
-                let dt = Double(E2E.int(next["elapsedMs"]) - E2E.int(j["elapsedMs"]))
-                var own = 0
-                if case .array(let hints)? = j["proofs"] { own = hints.filter { E2E.string($0)?.hasPrefix("0x") == true }.count }
-                weightA += dt * exp(Double(credited(own)) / 1e6)
-                total += dt
+            // The prediction: each miner's block rate follows e^{ψ(job)} over its job timeline
+            // (same hash rate), ψ(job) the §5 credit of the own proofs the job carries — A's AI
+            // proofs at the ψ the node answered, either miner's accumulated shares at the
+            // policy's ψ for their d_ratio (the miners log both with each job).
+            func creditedRate(_ events: [JSONValue]) -> (weighted: Double, time: Double, withShares: Int) {
+                let jobs = events.filter { $0["event"] == "job" }
+                var w = 0.0, t = 0.0, withShares = 0
+                for (j, next) in zip(jobs, jobs.dropFirst()) {
+                    let dt = Double(E2E.int(next["elapsedMs"]) - E2E.int(j["elapsedMs"]))
+                    var proofs: [CreditProof] = []
+                    if case .array(let own)? = j["own"] {
+                        for (i, p) in own.enumerated() {
+                            let n = [UInt8](repeating: UInt8(truncatingIfNeeded: i), count: 32)
+                            if p["type"] == "hashshare" {
+                                let adj = Psi.adjustedMicro(.hashShare(dRatioPpm: E2E.int(p["dRatioPpm"])), policy: .devnet)
+                                proofs.append(CreditProof(type: .hashShare, psiAdjMicro: adj, nullifier: n))
+                            } else {
+                                proofs.append(CreditProof(type: .ai, psiAdjMicro: E2E.int(p["psiRawMicro"]), nullifier: n))
+                            }
+                        }
+                    }
+                    if proofs.contains(where: { $0.type == .hashShare }) { withShares += 1 }
+                    let psi = Credit.compute(proofs, caps: Policy.devnet.caps).credited.reduce(0, +)
+                    w += dt * exp(Double(psi) / 1e6)
+                    t += dt
+                }
+                return (w, t, withShares)
             }
-            let predicted = weightA / (weightA + total)
+            let rA = creditedRate(aEvents), rB = creditedRate(bEvents)
+            let predicted = (rA.weighted / rA.time) / (rA.weighted / rA.time + rB.weighted / rB.time)
             let n = Double(byA.count + byB.count)
             let observed = Double(byA.count) / n
             let sigma = (predicted * (1 - predicted) / n).squareRoot()
-            let onOwn = jobs.isEmpty ? 0 : Double(jobs.filter { E2E.string($0["jobId"])?.hasSuffix(String(e1A.dropFirst(2))) == true }.count) / Double(jobs.count)
-            let line = "A sealed \(byA.count) of \(Int(n)) blocks (\(String(format: "%.3f", observed))); predicted \(String(format: "%.3f", predicted)) ± \(String(format: "%.3f", 3 * sigma)) (3σ); \(String(format: "%.0f", onOwn * 100))% of A's jobs were its own"
+            let jobsA = aEvents.filter { $0["event"] == "job" }
+            let onOwn = jobsA.isEmpty ? 0 : Double(jobsA.filter { E2E.string($0["jobId"])?.hasSuffix(String(e1A.dropFirst(2))) == true }.count) / Double(jobsA.count)
+            let line = "A sealed \(byA.count) of \(Int(n)) blocks (\(String(format: "%.3f", observed))); predicted \(String(format: "%.3f", predicted)) ± \(String(format: "%.3f", 3 * sigma)) (3σ); \(String(format: "%.0f", onOwn * 100))% of A's jobs were its own; jobs with accumulated shares: A \(rA.withShares), B \(rB.withShares); \(sharesInBlocks) hash shares in blocks"
             print("own-proofs e2e: \(line)")
+            // B hashes ~100k nonces a height with P(H ≥ tShare) = K·e^{−Θ} ≈ 3·10^−6: ~0.3 deep
+            // shares a height, ~70 over the run; none at all would mean shares do not accumulate.
+            #expect(rB.withShares > 0, "no job of B carried an accumulated share: \(line)")
             #expect(abs(observed - predicted) <= 3 * sigma, "\(line)")
         }
     }

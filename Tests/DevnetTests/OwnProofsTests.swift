@@ -235,6 +235,18 @@ import Verifiers
                 #expect(own?.template.proofsRoot == Block.proofsRoot([ai]), "own job: \(String(describing: own?.jobId))")
                 guard case .refused(27, let m) = try await a.submitProof(forged) else { Issue.record("forged proof held"); return }
                 #expect(m.contains("bad_signature"), "\(m)")
+                // An honest miner that keeps bringing proofs past maxProofs (its earlier ones wait
+                // for a block) is told so and keeps its session: max_proofs is not invalid work.
+                let head = await node.head
+                guard case .held = try await a.submitProof(Fixtures.vdf(parent: head, chainId: node.config.chainId).json) else {
+                    Issue.record("the session's first VDF was not held"); return
+                }
+                for i in 1...60 {
+                    let extra = Fixtures.vdf(parent: head, T: 256 + UInt64(i), chainId: node.config.chainId)
+                    guard case .refused(27, let m) = try await a.submitProof(extra.json), m.contains("max_proofs") else {
+                        Issue.record("VDF \(i) past maxProofs was not refused with max_proofs"); return
+                    }
+                }
 
                 try await StratumClient.withConnection(host: "127.0.0.1", port: port, worker: "b") { b in
                     guard case .refused(22, _) = try await b.submitProof(ai.json) else { Issue.record("B held A's nullifier"); return }
@@ -294,6 +306,14 @@ import Verifiers
         let other = try await OwnProofsTests.ai(node, key: "ai-ws-F")
         let bad = await send("miner_submitProof", [OwnProofsTests.forged(other, "units") { v in if case .int(let u) = v { return .int(u + 1) }; return v }])
         #expect(bad["error"]?["code"] == .int(27) && bad["error"]?["data"]?["reason"] != nil, "\(bad.canonical)")
+        // Past maxProofs the answer is 27 max_proofs, and the session is not closed for it.
+        let head = await node.head
+        _ = await send("miner_submitProof", [Fixtures.vdf(parent: head, chainId: node.config.chainId).json])
+        for i in 1...60 {
+            let r = await send("miner_submitProof", [Fixtures.vdf(parent: head, T: 256 + UInt64(i), chainId: node.config.chainId).json])
+            #expect(r["error"]?["data"]?["reason"] == "max_proofs", "\(r.canonical)")
+        }
+        #expect(!session.shouldClose, "60 max_proofs refusals closed an honest session")
         session.close()
         await node.stop()
     }

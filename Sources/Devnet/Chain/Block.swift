@@ -5,15 +5,28 @@ import Verifiers
 /// A devnet block: the header (the template of spec §2, with the chosen proofs' `proofsRoot`),
 /// the sealing nonce and the attached proofs in block order. The block hash is the u-draw's
 /// `SHA3-256(signBytes ‖ nonce ‖ mixSeed)` (spec §3).
+///
+/// A block whose proofs include hash shares also carries the templates those shares were mined
+/// on (``shareTemplates``): a `hashshare:v1` proof names its template only by `templateId`, and a
+/// stored block must re-verify on its own, long after the node forgot its jobs
+/// (docs/decisions/devnet-own-proofs.md, "Shares accumulate").
 public struct Block: Sendable, Equatable {
     public var header: HeaderTemplate
     public var nonce: Nonce
     public var proofs: [ProofEnvelope]
+    /// The templates the block's `hashshare:v1` proofs bind to, one per `templateId`.
+    public var shareTemplates: [HeaderTemplate]
 
-    public init(header: HeaderTemplate, nonce: Nonce, proofs: [ProofEnvelope]) {
+    public init(header: HeaderTemplate, nonce: Nonce, proofs: [ProofEnvelope], shareTemplates: [HeaderTemplate] = []) {
         self.header = header
         self.nonce = nonce
         self.proofs = proofs
+        self.shareTemplates = shareTemplates
+    }
+
+    /// The share template with `templateId`, as the HashShare verifier looks it up.
+    public func shareTemplate(_ templateId: String) -> JSONValue? {
+        shareTemplates.first { $0.extra.templateId == templateId }.map(Self.templateJSON)
     }
 
     public var height: UInt64 { header.height }
@@ -33,10 +46,13 @@ public struct Block: Sendable, Equatable {
         })
     }
 
-    /// Wire JSON: `{"header": template, "nonce": "0x…", "proofs": [envelope…], "hash": "0x…"}`.
+    /// Wire JSON: `{"header": template, "nonce": "0x…", "proofs": [envelope…], "hash": "0x…"}`,
+    /// plus `"shareTemplates": [template…]` when the block carries hash shares.
     public var json: JSONValue {
-        ["header": Self.templateJSON(header), "nonce": .string(nonce.hex),
-         "proofs": .array(proofs.map(\.json)), "hash": .string(Hex.encode(hash))]
+        var o: [String: JSONValue] = ["header": Self.templateJSON(header), "nonce": .string(nonce.hex),
+                                      "proofs": .array(proofs.map(\.json)), "hash": .string(Hex.encode(hash))]
+        if !shareTemplates.isEmpty { o["shareTemplates"] = .array(shareTemplates.map(Self.templateJSON)) }
+        return .object(o)
     }
 
     /// The template as a ``JSONValue`` (its wire JSON).
@@ -55,8 +71,8 @@ public struct Block: Sendable, Equatable {
     /// Decodes the wire JSON. A `hash` member, when present, must equal the recomputed hash.
     public init(json: JSONValue) throws(DecodeError) {
         guard case .object(let o) = json else { throw DecodeError(field: "block", expected: "a JSON object") }
-        for k in o.keys where !["header", "nonce", "proofs", "hash"].contains(k) {
-            throw DecodeError(field: k, expected: "unknown field (expected header, nonce, proofs, hash)")
+        for k in o.keys where !["header", "nonce", "proofs", "hash", "shareTemplates"].contains(k) {
+            throw DecodeError(field: k, expected: "unknown field (expected header, nonce, proofs, hash, shareTemplates)")
         }
         guard let h = o["header"] else { throw DecodeError(field: "header", expected: "missing (required field)") }
         do {
@@ -76,6 +92,16 @@ public struct Block: Sendable, Equatable {
             }
         }
         self.proofs = proofs
+        var templates: [HeaderTemplate] = []
+        if let st = o["shareTemplates"] {
+            guard case .array(let ts) = st else { throw DecodeError(field: "shareTemplates", expected: "an array of templates") }
+            for (i, t) in ts.enumerated() {
+                do { templates.append(try HeaderTemplate.decode(json: Data(t.canonicalBytes))) } catch {
+                    throw DecodeError(field: "shareTemplates[\(i)]" + (error.field.isEmpty ? "" : ".\(error.field)"), expected: error.expected)
+                }
+            }
+        }
+        self.shareTemplates = templates
         if let claimed = o["hash"] {
             guard case .string(let s) = claimed, let b = try? Hex.decode(s, bytes: 32) else {
                 throw DecodeError(field: "hash", expected: "0x + 64 hex digits")

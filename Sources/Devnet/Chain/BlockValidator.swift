@@ -11,16 +11,12 @@ public struct ParentContext: Sendable {
     /// Whether a nullifier was recorded on this branch within `nullifierTTL` blocks of the new
     /// block's height.
     public var isNullifierSeen: @Sendable (Nullifier) -> Bool
-    /// Templates a HashShare proof may name (the node's recent jobs); none by default.
-    public var templateLookup: @Sendable (String) -> JSONValue?
 
     public init(parent: BlockRecord, recentTimes: [UInt64],
-                isNullifierSeen: @escaping @Sendable (Nullifier) -> Bool = { _ in false },
-                templateLookup: @escaping @Sendable (String) -> JSONValue? = { _ in nil }) {
+                isNullifierSeen: @escaping @Sendable (Nullifier) -> Bool = { _ in false }) {
         self.parent = parent
         self.recentTimes = recentTimes
         self.isNullifierSeen = isNullifierSeen
-        self.templateLookup = templateLookup
     }
 }
 
@@ -71,10 +67,12 @@ public struct BlockValidator: Sendable {
         return config.retarget.next(parent.retarget, RetargetSample(dtMs: dtMs))
     }
 
-    /// The verifier context for proofs of a child of `parent`.
-    public func verifierContext(_ ctx: ParentContext) -> VerifierContext {
+    /// The verifier context for proofs of a child of `parent`; hash shares may name the
+    /// `shareTemplates` only (the block's own, checked by ``checkShareTemplates(_:_:)``).
+    public func verifierContext(_ ctx: ParentContext, shareTemplates: [HeaderTemplate] = []) -> VerifierContext {
+        let templates = Dictionary(shareTemplates.map { ($0.extra.templateId, Block.templateJSON($0)) }, uniquingKeysWith: { a, _ in a })
         var v = VerifierContext(policy: config.policy, chainId: config.chainId, parentHash: ctx.parent.hash,
-                                sharesPerBlock: UInt64(max(1, config.sharesPerBlock)), templateLookup: ctx.templateLookup)
+                                sharesPerBlock: UInt64(max(1, config.sharesPerBlock)), templateLookup: { templates[$0] })
         // Mining-bonus VDFs must be bound to the parent (spec §8: seed = parentHash).
         v.vdfRequireParentSeed = true
         v.storageEpoch = ctx.parent.height + 1
@@ -82,9 +80,11 @@ public struct BlockValidator: Sendable {
     }
 
     /// Verifies `envelopes` and computes their credit (§4, §5), checking `maxProofs`, duplicate and
-    /// TTL nullifiers. Shared by the validator and the node's template builder.
-    public func credit(_ envelopes: [ProofEnvelope], _ ctx: ParentContext) -> Result<[CreditedProof], BlockRejection> {
-        let vctx = verifierContext(ctx)
+    /// TTL nullifiers. Shared by the validator and the node's template builder. Hash shares are
+    /// verified against `shareTemplates`.
+    public func credit(_ envelopes: [ProofEnvelope], _ ctx: ParentContext,
+                       shareTemplates: [HeaderTemplate] = []) -> Result<[CreditedProof], BlockRejection> {
+        let vctx = verifierContext(ctx, shareTemplates: shareTemplates)
         var counts: [ProofType: Int] = [:]
         for p in envelopes { counts[p.type, default: 0] += 1 }
         for t in ProofType.allCases {
@@ -125,6 +125,49 @@ public struct BlockValidator: Sendable {
 
         // Template fields (sign-bytes inputs).
         guard h.parentHash == parent.hash else { return .failure(.unknownParent(parentHash: Hex.encode(h.parentHash))) }
+        if let r = checkFields(h, parent: parent, at: "") { return .failure(r) }
+        let mix = expectedMixSeed(parent: parent)
+        guard h.proofsRoot == Block.proofsRoot(block.proofs) else {
+            return bad("proofsRoot", "\(Hex.encode(Block.proofsRoot(block.proofs))) over the attached proofs")
+        }
+        if let r = checkShareTemplates(block, parent) { return .failure(r) }
+
+        // Time.
+        let minTime = minimumTime(ctx)
+        guard h.time >= minTime else { return .failure(.timeTooOld(time: h.time, median: minTime - 1)) }
+        let limit = nowMs &+ config.maxFutureDriftMs
+        guard h.time <= limit else { return .failure(.timeTooNew(time: h.time, limit: limit)) }
+
+        // Θ.
+        guard h.params.thetaMicro == parent.nextTheta else {
+            return .failure(.wrongTheta(got: h.params.thetaMicro, expected: parent.nextTheta))
+        }
+
+        // Proofs and credit.
+        let credited: [CreditedProof]
+        switch credit(block.proofs, ctx, shareTemplates: block.shareTemplates) {
+        case .failure(let r): return .failure(r)
+        case .success(let c): credited = c
+        }
+        let psi = credited.reduce(Int64(0)) { $0 + $1.creditedMicro }
+
+        // The u-draw and S ≥ Θ.
+        let draw = block.draw
+        guard draw.H + psi >= h.params.thetaMicro else {
+            return .failure(.insufficientScore(h: draw.H, psi: psi, theta: h.params.thetaMicro))
+        }
+        let record = BlockRecord(
+            hash: draw.blockHash, height: h.height, parentHash: h.parentHash, time: h.time, mixSeed: mix,
+            thetaMicro: h.params.thetaMicro, retarget: retargetState(after: parent, time: h.time), h: draw.H,
+            psiMicro: psi, cumulativeScore: parent.cumulativeScore &+ draw.H &+ psi, proofTypes: block.proofs.map(\.type))
+        return .success(ValidatedBlock(block: block, record: record, proofs: credited))
+    }
+
+    /// The sign-bytes fields a child of `parent` must carry, besides `parentHash`, `proofsRoot`
+    /// and time: shared by the header and the templates of its hash shares. `prefix` names the
+    /// template in the rejection (`""` for the header).
+    func checkFields(_ h: HeaderTemplate, parent: BlockRecord, at prefix: String) -> BlockRejection? {
+        func bad(_ f: String, _ e: String) -> BlockRejection { .badField(field: prefix + f, expected: e) }
         guard h.chainId == config.chainId else { return bad("chainId", "\(config.chainId)") }
         guard h.height == parent.height + 1 else { return bad("height", "\(parent.height + 1) (parent height + 1)") }
         let zero = ChainConfig.zeroRoot
@@ -141,38 +184,28 @@ public struct BlockValidator: Sendable {
         guard h.extra.templateId.utf8.count <= 128, h.extra.mempoolSnapshotId.utf8.count <= 128 else {
             return bad("extra", "ids of at most 128 bytes")
         }
-        guard h.proofsRoot == Block.proofsRoot(block.proofs) else {
-            return bad("proofsRoot", "\(Hex.encode(Block.proofsRoot(block.proofs))) over the attached proofs")
-        }
+        return nil
+    }
 
-        // Time.
-        let minTime = minimumTime(ctx)
-        guard h.time >= minTime else { return .failure(.timeTooOld(time: h.time, median: minTime - 1)) }
-        let limit = nowMs &+ config.maxFutureDriftMs
-        guard h.time <= limit else { return .failure(.timeTooNew(time: h.time, limit: limit)) }
-
-        // Θ.
-        guard h.params.thetaMicro == parent.nextTheta else {
-            return .failure(.wrongTheta(got: h.params.thetaMicro, expected: parent.nextTheta))
+    /// The templates of a block's hash shares (docs/decisions/devnet-own-proofs.md): each is a
+    /// template for the same parent — the fields of ``checkFields(_:parent:at:)``, the block's
+    /// parent and Θ, so a share is work on this height at this difficulty — with a distinct
+    /// `templateId` that some attached hash share names, and there are no more of them than
+    /// hash shares.
+    func checkShareTemplates(_ block: Block, _ parent: BlockRecord) -> BlockRejection? {
+        let named = Set(block.proofs.compactMap { p -> String? in
+            guard p.type == .hashShare, case .string(let id)? = p.body["templateId"] else { return nil }
+            return id
+        })
+        var seen: Set<String> = []
+        for (i, t) in block.shareTemplates.enumerated() {
+            let at = "shareTemplates[\(i)]."
+            guard t.parentHash == parent.hash else { return .badField(field: at + "parentHash", expected: "the block's parent \(Hex.encode(parent.hash))") }
+            if let r = checkFields(t, parent: parent, at: at) { return r }
+            guard t.params.thetaMicro == parent.nextTheta else { return .badField(field: at + "params.thetaMicro", expected: "\(parent.nextTheta) (the block's Θ)") }
+            guard seen.insert(t.extra.templateId).inserted else { return .badField(field: at + "extra.templateId", expected: "a templateId no other share template has") }
+            guard named.contains(t.extra.templateId) else { return .badField(field: at + "extra.templateId", expected: "the templateId of an attached hashshare:v1 proof") }
         }
-
-        // Proofs and credit.
-        let credited: [CreditedProof]
-        switch credit(block.proofs, ctx) {
-        case .failure(let r): return .failure(r)
-        case .success(let c): credited = c
-        }
-        let psi = credited.reduce(Int64(0)) { $0 + $1.creditedMicro }
-
-        // The u-draw and S ≥ Θ.
-        let draw = block.draw
-        guard draw.H + psi >= h.params.thetaMicro else {
-            return .failure(.insufficientScore(h: draw.H, psi: psi, theta: h.params.thetaMicro))
-        }
-        let record = BlockRecord(
-            hash: draw.blockHash, height: h.height, parentHash: h.parentHash, time: h.time, mixSeed: mix,
-            thetaMicro: h.params.thetaMicro, retarget: retargetState(after: parent, time: h.time), h: draw.H,
-            psiMicro: psi, cumulativeScore: parent.cumulativeScore &+ draw.H &+ psi, proofTypes: block.proofs.map(\.type))
-        return .success(ValidatedBlock(block: block, record: record, proofs: credited))
+        return nil
     }
 }

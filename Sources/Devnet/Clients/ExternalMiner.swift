@@ -9,8 +9,9 @@ public enum ExternalMiner {
     /// What the miner reports while it runs.
     public enum Event: Sendable, Equatable {
         case connected(extranonce1: UInt32)
-        /// `proofs`: the job's proof hints (on the session's own job, its proofs' nullifiers).
-        case job(jobId: String, tShareMicro: Int64, proofs: [String])
+        /// `proofs`: the job's proof hints (on the session's own job, its proofs' nullifiers);
+        /// `own`: what the miner knows of those of its own proofs (see ``OwnProofNotes``).
+        case job(jobId: String, tShareMicro: Int64, proofs: [String], own: [OwnProofNote])
         case share(jobId: String, verdict: ShareVerdict)
         /// One of the miner's own proofs and the node's answer.
         case proof(type: ProofType, nullifier: [UInt8], verdict: ProofVerdict)
@@ -48,9 +49,14 @@ public enum ExternalMiner {
                            logger: Logger = Logger(label: "animica.miner.external"),
                            onEvent: @escaping @Sendable (Event) -> Void = { _ in }) async throws {
         let endpoint = try Endpoint(url: url)
+        let notes = OwnProofNotes()
         let sink: @Sendable (Event) -> Void = { e in
             logger.debug("external miner", metadata: ["event": "\(e)"])
+            if case .proof(let type, let nullifier, .held(let psi)) = e { notes.note(nullifier, .init(type: type, psiRawMicro: psi)) }
             onEvent(e)
+        }
+        let jobEvent: @Sendable (ExternalJob) -> Void = {
+            sink(.job(jobId: $0.jobId, tShareMicro: $0.tShareMicro, proofs: $0.proofHints, own: notes.lookup($0.proofHints)))
         }
         switch endpoint {
         case .stratum(let host, let port):
@@ -58,11 +64,12 @@ public enum ExternalMiner {
                 sink(.connected(extranonce1: client.extranonce1))
                 let feeder = ProofFeeder(providers: providers, submit: { try await client.submitProof($0) }, onEvent: sink)
                 await ScanLoop.mine(jobs: client.jobs, threads: threads, maxHashesPerSecond: maxHashesPerSecond, onJob: {
-                    sink(.job(jobId: $0.jobId, tShareMicro: $0.tShareMicro, proofs: $0.proofHints))
+                    jobEvent($0)
                     feeder.saw($0.template)
                 }) { job, nonce in
                     // A share still queued when the connection closed never reached the node: not a verdict.
                     guard let verdict = try? await client.submit(job, nonce: nonce) else { return }
+                    if verdict == .accepted(isBlock: false) { notes.noteShare(job.template, nonce) }
                     sink(.share(jobId: job.jobId, verdict: verdict))
                 }
                 await feeder.stop()
@@ -72,11 +79,12 @@ public enum ExternalMiner {
                 sink(.connected(extranonce1: client.extranonce1))
                 let feeder = ProofFeeder(providers: providers, submit: { try await client.submitProof($0) }, onEvent: sink)
                 await ScanLoop.mine(jobs: client.jobs, threads: threads, maxHashesPerSecond: maxHashesPerSecond, onJob: {
-                    sink(.job(jobId: $0.jobId, tShareMicro: $0.tShareMicro, proofs: $0.proofHints))
+                    jobEvent($0)
                     feeder.saw($0.template)
                 }) { job, nonce in
                     // A share still queued when the connection closed never reached the node: not a verdict.
                     guard let verdict = try? await client.submit(job, nonce: nonce) else { return }
+                    if verdict == .accepted(isBlock: false) { notes.noteShare(job.template, nonce) }
                     sink(.share(jobId: job.jobId, verdict: verdict))
                 }
                 await feeder.stop()

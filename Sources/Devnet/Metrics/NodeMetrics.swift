@@ -21,6 +21,8 @@ public final class NodeMetrics: Sendable {
     let sharesAccepted: [WorkSource: CoreMetrics.Counter]
     /// Shares accepted in the stale grace after a new head (also in `sharesAccepted`).
     public let sharesStaleGrace: CoreMetrics.Counter
+    /// Shares at least `tShare(Θ, K)` deep held as `hashshare:v1` proofs (shares accumulate).
+    public let sharesAccumulated: CoreMetrics.Counter
     /// Blocks accepted by where the sealing share (or block) came from.
     let blocksAccepted: [WorkSource: CoreMetrics.Counter]
     public let blocksSealed: CoreMetrics.Counter
@@ -70,6 +72,7 @@ public final class NodeMetrics: Sendable {
         sharesAccepted = accepted
         blocksAccepted = blocks
         sharesStaleGrace = CoreMetrics.Counter(label: "animica_miner_shares_stale_grace_total", factory: f)
+        sharesAccumulated = CoreMetrics.Counter(label: "animica_miner_shares_accumulated_total", factory: f)
         blocksSealed = CoreMetrics.Counter(label: "animica_miner_blocks_sealed_total", factory: f)
         blocksRejected = CoreMetrics.Counter(label: "animica_chain_blocks_rejected_total", factory: f)
         chainHeight = CoreMetrics.Meter(label: "animica_chain_height", factory: f)

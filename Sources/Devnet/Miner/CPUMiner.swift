@@ -6,14 +6,18 @@ import Synchronization
 /// nonce, integer target compare) on `threads` threads, reporting a nonce whose draw meets the
 /// job's block target (`H ≥ Θ − Σψ`).
 ///
-/// Thread `i` scans extranonce2 = `i` (extranonce1 = 0: solo). Only block hits are reported: at
-/// low Θ the share target `tShare(Θ, K)` is 0 and every nonce would be a share, so the share rate
-/// is derived instead — the expected shares among `n` hashes is `n · e^{−tShare}` exactly, since
-/// `P(H ≥ t) = e^{−t}` for the u-draw.
+/// Thread `i` scans extranonce2 = `i` (extranonce1 = 0: solo). Block hits are reported, and at
+/// most one share (`H ≥ tShare(Θ, K)`) a job, which the node keeps as a `hashshare:v1` proof for
+/// its next job (shares accumulate). Not every share: at low Θ the share target is 0 and every
+/// nonce would be one, and a job lasts until the node issues the next, so one a job bounds the
+/// reports by the node's job rate. The share rate is derived instead — the expected shares among
+/// `n` hashes is `n · e^{−tShare}` exactly, since `P(H ≥ t) = e^{−t}` for the u-draw.
 public final class CPUMiner: Sendable {
     final class State: Sendable {
         let job = Mutex<(generation: UInt64, job: MiningJob, shareProbability: Double)?>(nil)
         let solved = Atomic<UInt64>(0)
+        /// The generation whose one share was reported.
+        let shared = Atomic<UInt64>(0)
         let idle = Atomic<Bool>(true)
         let expectedShares = Mutex<(hashesAtSwitch: UInt64, shares: Double, probability: Double)>((0, 0, 0))
     }
@@ -23,7 +27,8 @@ public final class CPUMiner: Sendable {
     let state = State()
 
     /// Starts `threads` scanning threads (idle until ``setJob(_:sharesPerBlock:)``). `onBlock` runs
-    /// on a scanning thread; keep it short (hand the nonce to the node asynchronously).
+    /// on a scanning thread for a block nonce or a job's one share nonce; keep it short (hand the
+    /// nonce to the node asynchronously, which judges which it is).
     /// `maxHashesPerSecond` caps the total hash rate (nil: unthrottled); see
     /// ``NonceScanner/Configuration/maxHashesPerSecond``.
     public init(threads: Int, maxHashesPerSecond: Double? = nil, onBlock: @escaping @Sendable (MiningJob, Nonce) -> Void) {
@@ -31,9 +36,11 @@ public final class CPUMiner: Sendable {
         let state = self.state
         scanner = NonceScanner(configuration: .init(threads: self.threads, batchSize: 1024,
                                                     maxHashesPerSecond: maxHashesPerSecond)) { event in
-            guard event.hit.isBlock, let cur = state.job.withLock({ $0 }), cur.generation == event.generation,
-                  state.solved.exchange(cur.generation, ordering: .relaxed) != cur.generation,
+            guard let cur = state.job.withLock({ $0 }), cur.generation == event.generation,
                   let nonce = Nonce(bytes: event.hit.nonce) else { return }
+            let previous = event.hit.isBlock ? state.solved.exchange(cur.generation, ordering: .relaxed)
+                                             : state.shared.exchange(cur.generation, ordering: .relaxed)
+            guard previous != cur.generation else { return }
             onBlock(cur.job, nonce)
         }
     }
@@ -67,8 +74,10 @@ public final class CPUMiner: Sendable {
             s = (h, s.shares, p)
         }
         // The template's fields are validated when it is built; ScanWork cannot fail on them.
+        // Shares only where they are not blocks anyway and not every nonce (tShare > 0).
+        let shareX = tShare > 0 && tShare < job.blockTarget ? Threshold.X(t: tShare) : nil
         guard let work = try? ScanWork(signBytes: job.template.signBytes, mixSeed: job.template.nonceDomain.mixSeed,
-                                       extranonce1: 0, shareTarget: nil, blockTarget: Threshold.X(t: job.blockTarget)) else { return }
+                                       extranonce1: 0, shareTarget: shareX, blockTarget: Threshold.X(t: job.blockTarget)) else { return }
         // Publish the job before the scanner can report hits for its generation.
         state.job.withLock { cur in
             let generation = scanner.submit(work)

@@ -26,7 +26,7 @@ public actor DevnetNode: WorkProvider {
 
     var index: ChainIndex
     /// Proofs for the current head, verified and priced.
-    var pool: [(envelope: ProofEnvelope, credit: CreditedProof)] = []
+    var pool: [SessionProofBook.Held] = []
     var pendingProviders = 0
     var job: MiningJob?
     var issued: [String: IssuedJob] = [:]
@@ -57,12 +57,18 @@ public actor DevnetNode: WorkProvider {
     var book = SessionProofBook()
     /// Each proof-holding session's latest own job at the current head.
     var sessionJobs: [UInt32: MiningJob] = [:]
+    /// When a job for accumulated shares last went out, per session (`UInt64.max`: the node's),
+    /// and whose is waiting (see ``coalesce(session:)``).
+    var lastShareJob: [UInt64: ContinuousClock.Instant] = [:]
+    var shareJobPending: Set<UInt64> = []
 
     struct IssuedJob {
         var job: MiningJob
         var proofs: [ProofEnvelope]
         /// Nullifiers of the proofs that came from the job's session (the rest are the node's).
         var sessionNullifiers: Set<[UInt8]>
+        /// The templates of the job's hash shares, which its block carries.
+        var shareTemplates: [HeaderTemplate] = []
     }
 
     /// Opens the store at `dataDir` and loads the chain (restart resumes from the stored blocks).
@@ -216,9 +222,72 @@ public actor DevnetNode: WorkProvider {
                 metrics.sharesStaleGrace.increment()
                 return .decided(.success(AcceptedShare(h: accepted.h, isBlock: false, blockHash: nil)))
             }
-            guard accepted.isBlock else { return .decided(.success(accepted)) }
+            guard accepted.isBlock else {
+                if accepted.h >= ShareTarget.tShare(thetaMicro: job.template.params.thetaMicro, k: config.sharesPerBlock) {
+                    let session: UInt32? = share.source == .local ? nil : share.nonce.extranonce1
+                    Task { await self.accumulate(share: share.nonce, on: job, session: session) }
+                }
+                return .decided(.success(accepted))
+            }
             return .block(PendingBlock(job: job, share: share, accepted: accepted))
         }
+    }
+
+    // MARK: - Shares accumulate
+
+    /// A share at least `tShare(Θ, K)` deep, mined on a job of the current head, becomes a
+    /// `hashshare:v1` proof (spec seed flow 3.1, step 6): in its session's holdings, or the node's
+    /// pool for the built-in miner (`session` nil). The session's next job carries it and needs
+    /// that much less `H`; a new head drops it (a share is work on one parent).
+    func accumulate(share nonce: Nonce, on job: MiningJob, session e1: UInt32?) {
+        guard !stopped, storageFailure == nil, job.template.parentHash == index.head.hash,
+              let ctx = index.parentContext(index.head.hash) else { return }
+        let envelope = HashShareProof.envelope(template: job.template, nonce: nonce, chainId: config.chainId)
+        let n = envelope.nullifier
+        guard book.holder(of: n) == nil, !pool.contains(where: { $0.envelope.nullifier == n }) else { return }
+        // The node's own job and a share it has just judged: verification cannot fail, but the
+        // credit comes from the one code path blocks are validated with.
+        guard case .success(let c) = validator.credit([envelope], ctx, shareTemplates: [job.template]) else { return }
+        let held = SessionProofBook.Held(envelope: envelope, credit: c[0], template: job.template)
+        let max = config.policy[.hashShare].maxProofs
+        if let e1 {
+            guard book.holdShare(held, session: e1, max: max) else { return }
+            metrics.sharesAccumulated.increment()
+            updateHeldMetrics()
+            coalesce(session: e1)
+        } else {
+            guard SessionProofBook.keepDeepest(held, in: &pool, max: max) != nil else { return }
+            metrics.sharesAccumulated.increment()
+            coalesce(session: nil)
+        }
+    }
+
+    /// Jobs for accumulated shares go out at most every ``shareJobSpacing`` per session (the
+    /// common job for the built-in miner's shares): while blocks come every few milliseconds
+    /// (a fresh chain's Θ climb) a share per job would otherwise churn jobs as fast as shares.
+    static let shareJobSpacing: Duration = .milliseconds(100)
+
+    func coalesce(session e1: UInt32?) {
+        let key = e1.map(UInt64.init) ?? UInt64.max
+        guard !shareJobPending.contains(key) else { return }
+        let head = index.head.hash
+        let now = ContinuousClock.now
+        if let last = lastShareJob[key], now - last < Self.shareJobSpacing {
+            shareJobPending.insert(key)
+            headTasks.append(Task { [weak self] in
+                try? await Task.sleep(until: last + Self.shareJobSpacing)
+                await self?.issueShareJob(session: e1, key: key, head: head)
+            })
+            return
+        }
+        issueShareJob(session: e1, key: key, head: head)
+    }
+
+    func issueShareJob(session e1: UInt32?, key: UInt64, head: [UInt8]) {
+        shareJobPending.remove(key)
+        guard !stopped, head == index.head.hash, job != nil else { return }
+        lastShareJob[key] = .now
+        if let e1 { issueSessionJob(e1) } else { issueJob(clean: false) }
     }
 
     /// Seals the block of a share that met its job's block target; if that block fails
@@ -234,7 +303,7 @@ public actor DevnetNode: WorkProvider {
     /// Builds the block of a job and a nonce and accepts it.
     func seal(jobId: String, nonce: Nonce, source: WorkSource) -> Result<BlockRecord, BlockRejection> {
         guard let j = issued[jobId] else { return .failure(.unknownParent(parentHash: "(job \(jobId) expired)")) }
-        let block = Block(header: j.job.template, nonce: nonce, proofs: j.proofs)
+        let block = Block(header: j.job.template, nonce: nonce, proofs: j.proofs, shareTemplates: j.shareTemplates)
         let result = accept(block, sealedHere: true, source: source)
         if case .success = result {
             for p in j.proofs { metrics.proofAttached(p.type, fromSession: j.sessionNullifiers.contains(p.nullifier)) }
@@ -336,7 +405,7 @@ public actor DevnetNode: WorkProvider {
         for e in envelopes where !pool.contains(where: { $0.envelope.nullifier == e.nullifier }) && book.holder(of: e.nullifier) == nil {
             switch validator.credit([e], ctx) {
             case .success(let c):
-                pool.append((e, c[0]))
+                pool.append(.init(envelope: e, credit: c[0]))
                 added += 1
             case .failure(let r):
                 logger.warning("local proof refused", metadata: ["type": "\(e.type.wireId)", "reason": "\(r)"])
@@ -354,20 +423,22 @@ public actor DevnetNode: WorkProvider {
         pool = []
         job = nil
         sessionJobs = [:]
+        lastShareJob = [:]
+        shareJobPending = []
         if let ctx = index.parentContext(head.hash) {
             book.headMoved(isSeen: ctx.isNullifierSeen)
             updateHeldMetrics()
         }
         for c in minerSubscribers.values { c.yield(.idle) }
+        // The previous head's work is stale: cancelled, so a provider that has not started skips
+        // it (a running proof finishes and its result is ignored).
+        for t in headTasks { t.cancel() }
+        headTasks = []
         let wait = options.proofWait
         if providers.isEmpty || wait == .zero { issueJob(clean: true) }
         guard !providers.isEmpty else { return }
         pendingProviders = providers.count
         let config = self.config
-        // The previous head's work is stale: cancelled, so a provider that has not started skips
-        // it (a running proof finishes and its result is ignored).
-        for t in headTasks { t.cancel() }
-        headTasks = []
         for p in providers {
             let id = nextProofTask
             nextProofTask += 1
@@ -443,9 +514,8 @@ public actor DevnetNode: WorkProvider {
     func buildJob(_ ctx: ParentContext, session e1: UInt32?, clean: Bool, round: UInt64) -> IssuedJob {
         let parent = ctx.parent
         let theta = parent.nextTheta
-        var items = pool.map { (envelope: $0.envelope, credit: $0.credit) }
         let own = e1.map { book.held($0) } ?? []
-        items += own.map { (envelope: $0.envelope, credit: $0.credit) }
+        let items = pool + own
         let candidates = items.map {
             SelectionCandidate(type: $0.envelope.type, psiAdjMicro: $0.credit.psiAdjMicro, nullifier: $0.envelope.nullifier,
                                sizeBytes: Int64($0.envelope.canonicalBody.count))
@@ -470,7 +540,12 @@ public actor DevnetNode: WorkProvider {
                                             coinbase: options.coinbase, templateId: id)
         let newJob = MiningJob(template: header, blockTarget: max(0, theta - psi), cleanJobs: clean, proofHints: hints,
                                owner: e1, round: round)
-        return IssuedJob(job: newJob, proofs: envelopes, sessionNullifiers: ownNullifiers.intersection(envelopes.map(\.nullifier)))
+        var templates: [HeaderTemplate] = []
+        for t in chosen.compactMap(\.template) where !templates.contains(where: { $0.extra.templateId == t.extra.templateId }) {
+            templates.append(t)
+        }
+        return IssuedJob(job: newJob, proofs: envelopes, sessionNullifiers: ownNullifiers.intersection(envelopes.map(\.nullifier)),
+                         shareTemplates: templates)
     }
 
     /// Registers an issued job for shares and sealing and sends it to the transports.

@@ -19,6 +19,8 @@ struct SessionProofBook: Sendable {
     struct Held: Sendable {
         var envelope: ProofEnvelope
         var credit: CreditedProof
+        /// For a hash share, the template it was mined on (a sealed block carries it).
+        var template: HeaderTemplate? = nil
     }
 
     /// Verification time a session may spend: `capacity` seconds at most, refilled at
@@ -55,6 +57,34 @@ struct SessionProofBook: Sendable {
     mutating func hold(_ h: Held, session e1: UInt32) {
         sessions[e1, default: []].append(h)
         holders[h.envelope.nullifier] = e1
+    }
+
+    /// Holds a hash share for `e1`, keeping the `max` deepest: when the session is full the
+    /// shallowest share gives way to a deeper one. Returns whether `h` is held.
+    mutating func holdShare(_ h: Held, session e1: UInt32, max: Int64) -> Bool {
+        var list = sessions[e1] ?? []
+        guard let gone = Self.keepDeepest(h, in: &list, max: max) else { return false }
+        if let gone { holders[gone.envelope.nullifier] = nil }
+        sessions[e1] = list
+        holders[h.envelope.nullifier] = e1
+        return true
+    }
+
+    /// Adds hash share `h` to `list` unless it already holds `max` shares at least as deep
+    /// (ψ before caps, then nullifier bytes for a deterministic tie), in which case the answer
+    /// is nil; otherwise the answer is the share that gave way (`.some(nil)`: none had to).
+    static func keepDeepest(_ h: Held, in list: inout [Held], max: Int64) -> Held?? {
+        guard max > 0 else { return nil }
+        let shares = list.indices.filter { list[$0].envelope.type == .hashShare }
+        if Int64(shares.count) < max { list.append(h); return .some(nil) }
+        func shallower(_ a: Held, _ b: Held) -> Bool {
+            a.credit.psiAdjMicro != b.credit.psiAdjMicro ? a.credit.psiAdjMicro < b.credit.psiAdjMicro
+                : a.envelope.nullifier.lexicographicallyPrecedes(b.envelope.nullifier)
+        }
+        guard let i = shares.min(by: { shallower(list[$0], list[$1]) }), shallower(list[i], h) else { return nil }
+        let gone = list[i]
+        list[i] = h
+        return .some(gone)
     }
 
     /// The session ended.

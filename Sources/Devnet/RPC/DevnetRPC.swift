@@ -161,7 +161,7 @@ public struct DevnetRPC: Sendable {
             if let b = try node.block(hash: r.hash) {
                 o["block"] = b.json
                 if !b.proofs.isEmpty, let parent = await node.record(hash: r.parentHash),
-                   case .success(let credited) = node.validator.credit(b.proofs, ParentContext(parent: parent, recentTimes: [])) {
+                   case .success(let credited) = node.validator.credit(b.proofs, ParentContext(parent: parent, recentTimes: []), shareTemplates: b.shareTemplates) {
                     o["proofDetails"] = .array(credited.map {
                         ["type": .string($0.type.wireId), "nullifier": .string(Hex.encode($0.nullifier.bytes)),
                          "psiRawMicro": .int($0.psiAdjMicro), "psiCreditedMicro": .int($0.creditedMicro)]

@@ -28,7 +28,7 @@ public enum OpenRPC {
                 method("chain_getParams", "Chain parameters: the chain document (tree, canonical JSON and root = algPolicy), its retarget rule, Θ for the next block, the policy and its root.", params: [], result: "object"),
                 method("miner_getWork", "The current template (spec §2) with tShareMicro added.", params: [], result: "template object"),
                 method("miner_submitShare", "Submits a HashShare envelope (spec §8).", params: [("envelope", "{type_id: hashshare:v1, body, nullifier}")], result: "{accepted: true, isBlock: bool}"),
-                method("miner_submitBlock", "Submits a full block {header, nonce, proofs}.", params: [("block", "block object")], result: "{accepted, hash, number, isHead}"),
+                method("miner_submitBlock", "Submits a full block {header, nonce, proofs, shareTemplates?} (shareTemplates: the templates its hashshare proofs were mined on).", params: [("block", "block object")], result: "{accepted, hash, number, isHead}"),
             ]),
             "x-errors": errors,
         ]
