@@ -22,9 +22,9 @@ enum StratumFuzz {
         bucketCapacity: 40, bucketRefillPerSecond: 5, banMinShares: 12)
     static let chunkSizes = [1, 7, 64, 3, 256]
     static let verdicts: [Result<AcceptedShare, ShareRejection>] = [
-        .success(AcceptedShare(h: 3_000_000, isBlock: false, blockHash: nil)),
+        .success(AcceptedShare(isDeep: false, isBlock: false, blockHash: nil)),
         .failure(.staleJob), .failure(.lowDifficulty), .failure(.duplicate),
-        .success(AcceptedShare(h: 9_000_000, isBlock: true, blockHash: [UInt8](repeating: 7, count: 32))),
+        .success(AcceptedShare(isDeep: true, isBlock: true, blockHash: [UInt8](repeating: 7, count: 32))),
     ]
     /// The fake clock's origin (only differences matter to the session).
     static let origin = ContinuousClock.now

@@ -78,23 +78,29 @@ import TestSupport
             // (same hash rate), ψ(job) the §5 credit of the own proofs the job carries — A's AI
             // proofs at the ψ the node answered, either miner's accumulated shares at the
             // policy's ψ for their d_ratio (the miners log both with each job).
+            // A job can reach the miner before the answer to the proof it carries, so the notes
+            // are joined by nullifier over the whole log (held proofs and every job's notes).
             func creditedRate(_ events: [JSONValue]) -> (weighted: Double, time: Double, withShares: Int) {
+                var worth: [String: CreditProof] = [:]
+                for e in events {
+                    var notes: [JSONValue] = e["event"] == "proof" && e["held"] == .bool(true) ? [e] : []
+                    if e["event"] == "job", case .array(let own)? = e["own"] { notes += own }
+                    for p in notes {
+                        guard let n = E2E.string(p["nullifier"]), let bytes = try? Hex.decode(n, bytes: 32) else { continue }
+                        if p["type"] == "hashshare" {
+                            let adj = Psi.adjustedMicro(.hashShare(dRatioPpm: E2E.int(p["dRatioPpm"])), policy: .devnet)
+                            worth[n] = CreditProof(type: .hashShare, psiAdjMicro: adj, nullifier: bytes)
+                        } else {
+                            worth[n] = CreditProof(type: .ai, psiAdjMicro: E2E.int(p["psiRawMicro"]), nullifier: bytes)
+                        }
+                    }
+                }
                 let jobs = events.filter { $0["event"] == "job" }
                 var w = 0.0, t = 0.0, withShares = 0
                 for (j, next) in zip(jobs, jobs.dropFirst()) {
                     let dt = Double(E2E.int(next["elapsedMs"]) - E2E.int(j["elapsedMs"]))
                     var proofs: [CreditProof] = []
-                    if case .array(let own)? = j["own"] {
-                        for (i, p) in own.enumerated() {
-                            let n = [UInt8](repeating: UInt8(truncatingIfNeeded: i), count: 32)
-                            if p["type"] == "hashshare" {
-                                let adj = Psi.adjustedMicro(.hashShare(dRatioPpm: E2E.int(p["dRatioPpm"])), policy: .devnet)
-                                proofs.append(CreditProof(type: .hashShare, psiAdjMicro: adj, nullifier: n))
-                            } else {
-                                proofs.append(CreditProof(type: .ai, psiAdjMicro: E2E.int(p["psiRawMicro"]), nullifier: n))
-                            }
-                        }
-                    }
+                    if case .array(let hints)? = j["proofs"] { proofs = hints.compactMap { E2E.string($0).flatMap { worth[$0] } } }
                     if proofs.contains(where: { $0.type == .hashShare }) { withShares += 1 }
                     let psi = Credit.compute(proofs, caps: Policy.devnet.caps).credited.reduce(0, +)
                     w += dt * exp(Double(psi) / 1e6)

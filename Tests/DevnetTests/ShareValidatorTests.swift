@@ -32,9 +32,12 @@ enum NonceSearch {
         var v = ShareValidator(configuration: .init(jobTTL: .seconds(60), maxJobs: 4))
         let job = SyntheticJob.make(seed: 1, thetaMicro: 3_000_000)
         v.add(job, now: t0)
-        let (good, goodH) = NonceSearch.first(job) { $0 >= tShare && $0 < 3_000_000 }
+        // tShare(Θ, 16) = 3 − ln 16 ≈ 0.227 nats: a share at least that deep can be a hash-share proof.
+        let deep = ShareTarget.tShare(thetaMicro: 3_000_000, k: 16)
+        let (good, _) = NonceSearch.first(job) { $0 >= tShare && $0 < 3_000_000 }
+        let (shallow, _) = NonceSearch.first(job) { $0 < deep }
         let (low, _) = NonceSearch.first(job) { $0 < tShare }
-        let (blockNonce, blockH) = NonceSearch.first(job) { $0 >= 3_000_000 }
+        let (blockNonce, _) = NonceSearch.first(job) { $0 >= 3_000_000 }
         let now = t0 + .seconds(1)
         switch c {
         case .unknownJob:
@@ -46,7 +49,7 @@ enum NonceSearch {
             v.add(SyntheticJob.make(seed: 2, cleanJobs: true), now: now)
             #expect(v.validate(share(job, good), now: now) == .failure(.staleJob))
         case .duplicate:
-            #expect(v.validate(share(job, good), now: now) == .success(AcceptedShare(h: goodH, isBlock: false, blockHash: nil)))
+            #expect(v.validate(share(job, good), now: now) == .success(AcceptedShare(isDeep: true, isBlock: false, blockHash: nil)))
             #expect(v.validate(share(job, good), now: now) == .failure(.duplicate))
         case .lowDifficulty:
             #expect(v.validate(share(job, low), now: now) == .failure(.lowDifficulty))
@@ -54,11 +57,13 @@ enum NonceSearch {
             #expect(v.validate(share(job, low), now: now) == .failure(.duplicate))
         case .accepted:
             let r = v.validate(share(job, good), now: now)
-            #expect(r == .success(AcceptedShare(h: goodH, isBlock: false, blockHash: nil)))
+            #expect(r == .success(AcceptedShare(isDeep: true, isBlock: false, blockHash: nil)))
+            // Accepted at a session threshold of 0, but not deep enough to be a proof.
+            #expect(v.validate(share(job, shallow, tShare: 0), now: now) == .success(AcceptedShare(isDeep: false, isBlock: false, blockHash: nil)))
         case .block:
             let r = v.validate(share(job, blockNonce), now: now)
             let expected = UDraw.draw(template: job.template, nonce: blockNonce).blockHash
-            #expect(r == .success(AcceptedShare(h: blockH, isBlock: true, blockHash: expected)))
+            #expect(r == .success(AcceptedShare(isDeep: true, isBlock: true, blockHash: expected)))
         }
     }
 

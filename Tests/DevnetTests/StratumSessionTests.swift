@@ -51,7 +51,7 @@ import Testing
         #expect(StratumSession.isValidWorker("rig-01.cpu"))
     }
 
-    static let ok: Result<AcceptedShare, ShareRejection> = .success(AcceptedShare(h: 3_000_000, isBlock: false, blockHash: nil))
+    static let ok: Result<AcceptedShare, ShareRejection> = .success(AcceptedShare(isDeep: false, isBlock: false, blockHash: nil))
 
     @Test func vardiffRaisesAtOnceOnVolumeWithAFreshJobAndKeepsOldJobsThresholds() {
         var s = subscribed(.init(initialTShareMicro: 2_000_000, targetSharesPerMinute: 10, fastShares: 4))
@@ -159,7 +159,7 @@ import Testing
         var s = subscribed(.init(initialTShareMicro: 0, banMinShares: 10, banInvalidRatio: 0.5, banDuration: .seconds(60)))
         var closed: ContinuousClock.Instant?? = nil
         for i in 0..<10 {
-            let r: Result<AcceptedShare, ShareRejection> = i < 4 ? .success(AcceptedShare(h: 1, isBlock: false, blockHash: nil)) : .failure(.lowDifficulty)
+            let r: Result<AcceptedShare, ShareRejection> = i < 4 ? .success(AcceptedShare(isDeep: false, isBlock: false, blockHash: nil)) : .failure(.lowDifficulty)
             for a in s.shareResult(id: .int(Int64(i)), r, now: t0) {
                 if case .close(let until) = a { closed = until }
             }

@@ -52,7 +52,7 @@ public enum ExternalMiner {
         let notes = OwnProofNotes()
         let sink: @Sendable (Event) -> Void = { e in
             logger.debug("external miner", metadata: ["event": "\(e)"])
-            if case .proof(let type, let nullifier, .held(let psi)) = e { notes.note(nullifier, .init(type: type, psiRawMicro: psi)) }
+            if case .proof(let type, let nullifier, .held(let psi)) = e { notes.note(.init(nullifier: nullifier, type: type, psiRawMicro: psi)) }
             onEvent(e)
         }
         let jobEvent: @Sendable (ExternalJob) -> Void = {

@@ -93,7 +93,8 @@ public actor DevnetNode: WorkProvider {
         // 32 jobs cover the stale grace even while blocks come every few tens of ms (a fresh
         // chain's Θ climb); 2^16 nonces a job bound the duplicate sets to ~100 MB at worst.
         self.admission = ShareAdmission(
-            validator: .init(jobTTL: options.jobTTL, maxJobs: 32, cleanGrace: options.staleGrace, maxSeenPerJob: 1 << 16),
+            validator: .init(jobTTL: options.jobTTL, maxJobs: 32, cleanGrace: options.staleGrace, maxSeenPerJob: 1 << 16,
+                             sharesPerBlock: config.sharesPerBlock),
             head: index.head.hash, staleGrace: options.staleGrace)
         self.runTag = Hex.encode((0..<4).map { _ in UInt8.random(in: 0...255) }, prefix: false)
         metrics.chainHeight.set(Int(index.head.height))
@@ -220,10 +221,10 @@ public actor DevnetNode: WorkProvider {
             metrics.shareAccepted(share.source)
             if graceOnly {
                 metrics.sharesStaleGrace.increment()
-                return .decided(.success(AcceptedShare(h: accepted.h, isBlock: false, blockHash: nil)))
+                return .decided(.success(AcceptedShare(isDeep: accepted.isDeep, isBlock: false, blockHash: nil)))
             }
             guard accepted.isBlock else {
-                if accepted.h >= ShareTarget.tShare(thetaMicro: job.template.params.thetaMicro, k: config.sharesPerBlock) {
+                if accepted.isDeep {
                     let session: UInt32? = share.source == .local ? nil : share.nonce.extranonce1
                     Task { await self.accumulate(share: share.nonce, on: job, session: session) }
                 }
@@ -295,8 +296,8 @@ public actor DevnetNode: WorkProvider {
     public func sealBlock(_ block: PendingBlock) -> AcceptedShare {
         let a = block.accepted
         switch seal(jobId: block.share.jobId, nonce: block.share.nonce, source: block.share.source) {
-        case .success(let r): return AcceptedShare(h: a.h, isBlock: true, blockHash: r.hash)
-        case .failure: return AcceptedShare(h: a.h, isBlock: false, blockHash: nil)
+        case .success(let r): return AcceptedShare(isDeep: a.isDeep, isBlock: true, blockHash: r.hash)
+        case .failure: return AcceptedShare(isDeep: a.isDeep, isBlock: false, blockHash: nil)
         }
     }
 

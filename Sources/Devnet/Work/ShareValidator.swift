@@ -26,8 +26,9 @@ import MiningCore
 ///
 /// **Cheap checks** (spec §3): a share meets `tShare` iff its `x ≤ X(tShare)`, an integer compare.
 /// `X(t)` (MPFR, tens of µs) is computed once per threshold value and cached (sessions keep their
-/// threshold for many jobs), `X(blockTarget)` once per job; the exact `H` (MPFR) only for an
-/// accepted share, whose value is reported, and the block hash only for a block.
+/// threshold for many jobs), `X(blockTarget)` and `X(tShare(Θ, K))` (is the share deep enough to
+/// be a hash-share proof) once per job, and the block hash only for a block. The exact `H`
+/// (MPFR) is never needed for a share: nothing reports it.
 public struct ShareValidator: Sendable {
     public struct Configuration: Sendable, Equatable {
         /// How long a job accepts shares after it was added.
@@ -38,13 +39,16 @@ public struct ShareValidator: Sendable {
         public var cleanGrace: Duration
         /// Nonces remembered per job (memory bound: ~50 bytes each).
         public var maxSeenPerJob: Int
+        /// `K` of `tShare(Θ, K)`, the depth of a share that can be a hash-share proof.
+        public var sharesPerBlock: Int64
 
         public init(jobTTL: Duration = .seconds(120), maxJobs: Int = 8, cleanGrace: Duration = .zero,
-                    maxSeenPerJob: Int = 1 << 20) {
+                    maxSeenPerJob: Int = 1 << 20, sharesPerBlock: Int64 = 16) {
             self.jobTTL = jobTTL
             self.maxJobs = max(1, maxJobs)
             self.cleanGrace = cleanGrace
             self.maxSeenPerJob = max(1, maxSeenPerJob)
+            self.sharesPerBlock = max(1, sharesPerBlock)
         }
     }
 
@@ -54,9 +58,10 @@ public struct ShareValidator: Sendable {
         public let signBytes: [UInt8]
         public let nonce: Nonce
         public let tShareMicro: Int64
-        /// `X(tShareMicro)` and `X(blockTarget)` (nil: no x qualifies).
+        /// `X(tShareMicro)`, `X(blockTarget)` and `X(tShare(Θ, K))` (nil: no x qualifies).
         let shareX: [UInt8]?
         let blockX: [UInt8]?
+        let deepX: [UInt8]?
     }
 
     struct Entry {
@@ -64,6 +69,8 @@ public struct ShareValidator: Sendable {
         var signBytes: [UInt8]
         /// `X(job.blockTarget)`.
         var blockX: [UInt8]?
+        /// `X(tShare(Θ, K))`.
+        var deepX: [UInt8]?
         var addedAt: ContinuousClock.Instant
         /// Set when a later `cleanJobs` job retired this one.
         var retiredAt: ContinuousClock.Instant?
@@ -107,8 +114,9 @@ public struct ShareValidator: Sendable {
                 if !sibling { entries[i].retiredAt = now }
             }
         }
+        let deep = ShareTarget.tShare(thetaMicro: job.template.params.thetaMicro, k: configuration.sharesPerBlock)
         entries.append(Entry(job: job, signBytes: job.template.signBytes, blockX: Threshold.X(t: job.blockTarget),
-                             addedAt: now, retiredAt: nil, seen: seen))
+                             deepX: Threshold.X(t: deep), addedAt: now, retiredAt: nil, seen: seen))
         // The bound is per owner: sessions' own jobs (spec v1.1 §9) do not push the common jobs out.
         let owner = job.owner
         var same = entries.reduce(0) { $0 + ($1.job.owner == owner ? 1 : 0) }
@@ -157,7 +165,7 @@ public struct ShareValidator: Sendable {
             thresholds[t] = shareX
         }
         return .success(AdmittedShare(job: e.job, signBytes: e.signBytes, nonce: share.nonce, tShareMicro: t,
-                                      shareX: shareX, blockX: e.blockX))
+                                      shareX: shareX, blockX: e.blockX, deepX: e.deepX))
     }
 
     /// The full u-draw of an admitted share: `H < tShareMicro` → `.lowDifficulty`; otherwise the
@@ -167,7 +175,7 @@ public struct ShareValidator: Sendable {
         let x = Keccak512.hash(pre)[0..<32]
         guard Threshold.meets(x, a.shareX) else { return .failure(.lowDifficulty) }
         let isBlock = Threshold.meets(x, a.blockX)
-        return .success(AcceptedShare(h: HashLuck.H(x: Array(x)), isBlock: isBlock, blockHash: isBlock ? SHA3_256.hash(pre) : nil))
+        return .success(AcceptedShare(isDeep: Threshold.meets(x, a.deepX), isBlock: isBlock, blockHash: isBlock ? SHA3_256.hash(pre) : nil))
     }
 
     /// ``admit(_:now:)`` then ``check(_:)``.

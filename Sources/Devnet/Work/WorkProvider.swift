@@ -116,13 +116,16 @@ public enum ShareRejection: Int, Error, Sendable, CaseIterable {
 
 /// The outcome of a share that passed every check.
 public struct AcceptedShare: Sendable, Equatable {
-    public var h: Int64
+    /// `H ≥ tShare(Θ, K)` of its job: deep enough to be a `hashshare:v1` proof (the node keeps
+    /// it for the session's next job). An integer compare, like every share test; the exact `H`
+    /// is never computed for a share.
+    public var isDeep: Bool
     public var isBlock: Bool
     /// Set when the share sealed a block.
     public var blockHash: [UInt8]?
 
-    public init(h: Int64, isBlock: Bool, blockHash: [UInt8]?) {
-        self.h = h
+    public init(isDeep: Bool, isBlock: Bool, blockHash: [UInt8]?) {
+        self.isDeep = isDeep
         self.isBlock = isBlock
         self.blockHash = blockHash
     }
