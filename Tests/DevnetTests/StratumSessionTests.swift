@@ -97,7 +97,9 @@ import Testing
     func vardiffConvergesForAnyHashRate(rate: Double) {
         for seed in UInt64(1)...5 {
             var rng = SplitMix64(seed: seed)
-            var s = StratumSession(extranonce1: 1)
+            // Vardiff alone: without the tShare(Θ, K) ceiling (a 10^8 H/s miner on this 20-nat
+            // job would reach it; see the next test).
+            var s = StratumSession(extranonce1: 1, configuration: .init(sharesPerBlock: nil))
             _ = s.newJob(job1, now: t0)
             _ = s.receive(.request(id: 1, .subscribe(userAgent: "t")), now: t0)
             _ = s.receive(.request(id: 2, .authorize(worker: "w", password: "")), now: t0)
@@ -132,6 +134,32 @@ import Testing
             advance(to: t0 + .seconds(300))
             let perMinute = Double(counter - before) / 4
             #expect((10.0...20.0).contains(perMinute), "R \(rate) seed \(seed): \(perMinute) shares/min over minutes 1–5")
+        }
+    }
+
+    /// No threshold goes above `tShare(Θ, K)`: a miner fast enough to want more sends every
+    /// share deep enough to be a hash-share proof (at most K per block interval), and a slower
+    /// one is left to vardiff.
+    @Test func thresholdCeilingIsTShareOfThetaAndK() {
+        let ceiling = ShareTarget.tShare(thetaMicro: job1.template.params.thetaMicro, k: 16)
+        for (rate, capped) in [(1e8, true), (1e5, false)] {
+            var s = subscribed(.init(sharesPerBlock: 16))
+            var counter: UInt64 = 0
+            var wireId = job1.jobId
+            var now = t0
+            // Shares at the rate the current threshold gives, for 120 s of session time.
+            while now < t0 + .seconds(120) {
+                let perSecond = rate * exp(-Double(s.activeTShare!) / 1e6)
+                now = now + .seconds(1 / perSecond)
+                counter += 1
+                _ = s.receive(.request(id: .int(Int64(counter)), .submit(worker: "w", jobId: wireId, extranonce2: 0, counter: counter)), now: now)
+                for case .renotify(_, let id) in s.shareResult(id: .int(Int64(counter)), Self.ok, now: now) { wireId = id }
+            }
+            if capped {
+                #expect(s.activeTShare == ceiling, "R \(rate): threshold \(s.activeTShare!) µ-nats, ceiling \(ceiling)")
+            } else {
+                #expect(s.activeTShare! < ceiling - 1_000_000, "R \(rate): threshold \(s.activeTShare!) µ-nats, ceiling \(ceiling)")
+            }
         }
     }
 

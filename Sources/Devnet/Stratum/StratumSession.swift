@@ -21,7 +21,8 @@ import MiningCore
 ///   ``Configuration/vardiffInterval`` (at most ln 4 a step), and silence for
 ///   ``Configuration/silence`` lowers it by ln 2 (from ``tick(now:)``). A job's threshold is the
 ///   wanted one clamped to the job's block target `Θ − Σψ` (every block-sealing hash must reach
-///   the node); a change goes out at once as `mining.set_difficulty` followed by
+///   the node) and to `tShare(Θ, K)` (so must every share deep enough to be a hash-share proof:
+///   shares accumulate); a change goes out at once as `mining.set_difficulty` followed by
 ///   a fresh `mining.notify` of the current job under a new wire id (`<jobId>/d<n>`);
 /// - **limits that stop abuse, not miners**: the one abuse policy of every transport
 ///   (``AbuseScore``): only invalid traffic (malformed lines, unknown methods, invalid shares) and
@@ -52,12 +53,16 @@ public struct StratumSession: Sendable {
         /// Messages answered 26 in a row (an empty bucket) that close the session: a flood of
         /// garbage is cut off, not rate limited forever.
         public var closeAfterRateLimited: Int
+        /// `K` of `tShare(Θ, K)`: no threshold goes above it, so every share deep enough to be a
+        /// hash-share proof reaches the node (shares accumulate) — at most K shares per block
+        /// interval over all sessions together. `nil`: no such ceiling.
+        public var sharesPerBlock: Int64?
 
         public init(initialTShareMicro: Int64? = nil, initialHashrate: Double = 1e4, targetSharesPerMinute: Double? = 15,
                     vardiffInterval: Duration = .seconds(30), fastShares: Int = 4, silence: Duration? = nil,
                     minTShareMicro: Int64 = 0, bucketCapacity: Double = 200, bucketRefillPerSecond: Double = 100,
                     banMinShares: Int = 50, banInvalidRatio: Double = 0.5, banDuration: Duration = .seconds(600),
-                    closeAfterRateLimited: Int = 100) {
+                    closeAfterRateLimited: Int = 100, sharesPerBlock: Int64? = 16) {
             self.initialTShareMicro = initialTShareMicro
             self.initialHashrate = initialHashrate
             self.targetSharesPerMinute = targetSharesPerMinute
@@ -71,6 +76,7 @@ public struct StratumSession: Sendable {
             self.banInvalidRatio = banInvalidRatio
             self.banDuration = banDuration
             self.closeAfterRateLimited = max(1, closeAfterRateLimited)
+            self.sharesPerBlock = sharesPerBlock.map { max(1, $0) }
         }
 
         /// The first threshold of a session (before clamping to the job's Θ).
@@ -257,9 +263,11 @@ public struct StratumSession: Sendable {
     }
 
     /// The threshold clamped to what `job` allows: at most its block target `Θ − Σψ` (and
-    /// `Θ − 1`), so every hash that seals a block is also a share the miner sends.
+    /// `Θ − 1`), so every hash that seals a block is also a share the miner sends, and at most
+    /// `tShare(Θ, K)`, so every share that can be a hash-share proof is sent too.
     private func clamped(_ t: Int64, for job: MiningJob) -> Int64 {
-        let maxT = max(0, min(job.template.params.thetaMicro - 1, job.blockTarget))
+        var maxT = max(0, min(job.template.params.thetaMicro - 1, job.blockTarget))
+        if let k = configuration.sharesPerBlock { maxT = min(maxT, ShareTarget.tShare(thetaMicro: job.template.params.thetaMicro, k: k)) }
         return min(max(t, min(configuration.minTShareMicro, maxT)), maxT)
     }
 
