@@ -6,14 +6,20 @@ extension Policy {
     /// Errors name the key path and the line it is written on (TOMLKit's tree has no source
     /// positions, so `TOMLLineIndex` finds the line by scanning the text for the key in its table).
     public init(toml text: String) throws(PolicyError) {
+        let (tree, index) = try Self.tomlTree(text)
+        try self.init(tree: tree, locate: index.line(of:))
+    }
+
+    /// TOML text as a JSON tree plus the line of every key: the front end shared by the policy
+    /// and by ``SelectionOverlay`` (both then validate the tree with ``TreeReader``).
+    static func tomlTree(_ text: String) throws(PolicyError) -> (tree: JSONValue, index: TOMLLineIndex) {
         let index = TOMLLineIndex(text)
         if let bad = TOMLHeaderGuard.firstBadHeader(text) {
             throw PolicyError(keyPath: "", line: bad.line, reason: .syntax(bad.problem))
         }
-        let tree: JSONValue
         do {
             let table = try TOMLTable(string: text)
-            tree = try Self.jsonTree(table, path: "", index: index)
+            return (try Self.jsonTree(table, path: "", index: index), index)
         } catch let e as PolicyError {
             throw e
         } catch let e as TOMLParseError {
@@ -21,7 +27,6 @@ extension Policy {
         } catch {
             throw PolicyError(keyPath: "", reason: .syntax("\(error)"))
         }
-        try self.init(tree: tree, locate: index.line(of:))
     }
 
     /// The TOML tree as JSON, integers exact. Floats are kept (as `.double`) so validation can

@@ -24,6 +24,12 @@ public struct PolicyError: Error, Equatable, Sendable, CustomStringConvertible {
         case rampInverted(low: Int64, high: Int64)
         /// A string that is not what the key holds (e.g. a provider key that is not 32-byte hex).
         case badString(String, expected: String)
+        /// A selection overlay's limit looser than the network policy's (`network`): more for a
+        /// cap, Γ or `maxProofs`, less for `escortQPpm`.
+        case loosens(value: Int64, network: Int64)
+        /// A policy key that a selection overlay may not set (ψ coefficients, α, TTL, VDF limits,
+        /// providers): an overlay changes only what this miner attaches, never how it is credited.
+        case notOverlayKey
     }
 
     /// Dotted path of the offending key; empty for a syntax error of the whole text.
@@ -52,15 +58,35 @@ public struct PolicyError: Error, Equatable, Sendable, CustomStringConvertible {
         case .perTypeCapAboveGamma(let t, let g): return "perTypeCap \(t) exceeds gammaCapMicro \(g)"
         case .rampInverted(let l, let h): return "trapsLowPpm \(l) exceeds trapsHighPpm \(h)"
         case .badString(let s, let e): return "'\(s)' is not \(e)"
+        case .loosens(let v, let n):
+            return "= \(v) loosens the network policy's \(n); an overlay may only tighten"
+                + (keyPath.hasSuffix("escortQPpm") ? " (escortQPpm only upwards)" : "")
+        case .notOverlayKey:
+            return "is a network policy key an overlay cannot change; an overlay tightens only the caps "
+                + "(perProofCap, perTypeCap), Γ (gammaCapMicro), the escort q (escortQPpm) and maxProofs"
         }
     }
 
     /// `line 17: types.AI.perProofCap: perProofCap 5000000 exceeds perTypeCap 4000000`.
-    public var description: String {
+    public var description: String { located(file: nil) }
+
+    /// The description for a file a person can open: `overlay.toml:5: types.AI.perTypeCap = …`
+    /// (`FILE:LINE`, the form editors and compilers use), or `line 5: …` without a file.
+    public func located(file: String?) -> String {
         var parts: [String] = []
-        if let line { parts.append("line \(line)") }
-        if !keyPath.isEmpty { parts.append(keyPath) }
-        parts.append(problem)
+        switch (file, line) {
+        case (let f?, let l?): parts.append("\(f):\(l)")
+        case (let f?, nil): parts.append(f)
+        case (nil, let l?): parts.append("line \(l)")
+        case (nil, nil): break
+        }
+        // `key = value loosens …` and `key is a network policy key …` read as one phrase.
+        let phrase: Bool
+        switch reason {
+        case .loosens, .notOverlayKey: phrase = true
+        default: phrase = false
+        }
+        if keyPath.isEmpty { parts.append(problem) } else if phrase { parts.append("\(keyPath) \(problem)") } else { parts += [keyPath, problem] }
         return parts.joined(separator: ": ")
     }
 }

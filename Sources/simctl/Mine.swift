@@ -33,13 +33,21 @@ struct Mine: AsyncParsableCommand {
             Environment variables (used when the flag is absent): DATA_DIR, CHAIN_FILE, MINER_THREADS, \
             MINER_PROOFS, RPC_LISTEN, STRATUM_LISTEN, TEMPLATE_REFRESH, MINER_CONNECT, \
             MINER_BLOCKS, MINER_VDF_T, MINER_AI_MACS, MINER_QUANTUM_SHOTS, MINER_STORAGE_MIB, \
-            MINER_COINBASE, MINER_MAX_HASHRATE, LOG_LEVEL.
+            MINER_COINBASE, MINER_MAX_HASHRATE, MINER_OVERLAY, LOG_LEVEL.
 
             Local proofs carry real weight: the default AI job (3·2^20 multiply-adds) is credited \
             3 nats of Θ (e^3 ≈ 20× less hash work per block) and takes a few ms; the block log \
             line and each block event show the split (H, Σψ and each type's ψ).
 
             Endpoints on --rpc: POST /rpc (JSON-RPC 2.0), GET /openrpc, GET /metrics, WebSocket /ws.
+
+            A selection overlay (--overlay FILE, TOML) makes this miner attach less than the network \
+            policy allows: gammaCapMicro (Γ), escortQPpm (escort q) and, per [types.AI|QUANTUM|STORAGE|VDF|HASHSHARE], \
+            perProofCap, perTypeCap and maxProofs, each at most the network's (escortQPpm at least). \
+            A looser value, or any other key, is refused at start with FILE:LINE. A node selects its \
+            jobs' proofs under the overlay; an external miner (--connect) submits only proofs that \
+            keep what the node holds for it within the overlay. Blocks are credited by the network \
+            policy either way.
             """
     )
 
@@ -92,6 +100,9 @@ struct Mine: AsyncParsableCommand {
             help: "Cap the CPU miner (local, or --connect) at this many nonces/s, all threads together (env MINER_MAX_HASHRATE; default: no cap). Not needed to reach the target interval: the chain's retarget raises Θ to match any hash rate up to e^64 per block.")
     var maxHashrate: Double?
 
+    @Option(help: "Selection overlay (TOML): local caps, Γ, escort q and maxProofs tighter than the network policy's, for the proofs this miner attaches (with --connect: submits). A looser one is refused naming FILE:LINE and the key (env MINER_OVERLAY; default: none).")
+    var overlay: String?
+
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         func pick<T>(_ flag: T?, _ name: String, _ envName: String, _ parse: (String) -> T?, _ expected: String, _ def: T) throws -> T {
@@ -124,6 +135,12 @@ struct Mine: AsyncParsableCommand {
             spec = chainFile.isEmpty ? .devnet : try ChainFile.load(chainFile)
         } catch {
             throw CLI.fail("--chain", "\(error)")
+        }
+        // Read once, before anything binds: a bad overlay is a start-up error, not a run-time one.
+        let overlayFile = try pick(self.overlay, "overlay", "MINER_OVERLAY", { $0 }, "a file", "")
+        var selectionCaps: CapsPolicy?
+        if !overlayFile.isEmpty {
+            do { selectionCaps = try OverlayFile.load(overlayFile, policy: spec.policy) } catch { throw CLI.fail("--overlay", "\(error)") }
         }
         let blocks = try pick(self.blocks, "blocks", "MINER_BLOCKS", { Int($0) }, "an integer ≥ 0", -1)
         let vdfT = try pick(self.vdfT, "vdf-t", "MINER_VDF_T", { UInt64($0) }, "an integer", 4096)
@@ -169,7 +186,7 @@ struct Mine: AsyncParsableCommand {
                 throw CLI.fail("--connect", "expected stratum+tcp://HOST:PORT or ws://HOST:PORT/ws, got '\(connect)'")
             }
             try await Self.runClient(url: connect, threads: max(1, threads), maxHashesPerSecond: maxHashrate > 0 ? maxHashrate : nil,
-                                     providers: providers)
+                                     providers: providers, selectionCaps: selectionCaps)
             return
         }
         var stratumAddress: (String, Int)?
@@ -193,7 +210,8 @@ struct Mine: AsyncParsableCommand {
         let node: DevnetNode
         do {
             node = try DevnetNode(config: config, dataDir: dataDir,
-                                  options: NodeOptions(coinbase: coinbase, templateRefresh: .milliseconds(Int64(refresh * 1000))),
+                                  options: NodeOptions(coinbase: coinbase, templateRefresh: .milliseconds(Int64(refresh * 1000)),
+                                                       selectionCaps: selectionCaps),
                                   providers: providers, logger: Logger(label: "devnet.node"))
         } catch {
             if let e = error as? BlockStoreError, case .wrongChain = e { throw CLI.fail("--chain", "\(e)") }
@@ -209,6 +227,10 @@ struct Mine: AsyncParsableCommand {
                        "proofs": .array(providers.map { .string($0.type.nullifierName) })])
         fflush(nil)
         logger.info("devnet node started", metadata: ["height": "\(head.height)", "dataDir": "\(dataDir)", "threads": "\(threads)"])
+        if let c = selectionCaps, !overlayFile.isEmpty {
+            let typeCaps = ProofType.allCases.map { "\($0.nullifierName) \(Self.nats(c.effectiveTypeCap($0), digits: 3))×\(c.maxProofs[$0])" }
+            logger.info("selection overlay \(overlayFile): Γ \(Self.nats(c.gammaCapMicro, digits: 3)), q \(c.escortQPpm) ppm, type caps \(typeCaps.joined(separator: ", "))")
+        }
 
         let events = await node.chainEvents()
         await node.start()
@@ -284,7 +306,8 @@ struct Mine: AsyncParsableCommand {
     /// connection or a node that is down is retried with capped, jittered exponential backoff
     /// (0.5 s doubling to 10 s), so a restarted node gets its miner back without a manual step;
     /// SIGINT/SIGTERM stop it cleanly.
-    static func runClient(url: String, threads: Int, maxHashesPerSecond: Double?, providers: [any ProofProvider] = []) async throws {
+    static func runClient(url: String, threads: Int, maxHashesPerSecond: Double?, providers: [any ProofProvider] = [],
+                          selectionCaps: CapsPolicy? = nil) async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let started = ContinuousClock.now
         await withTaskGroup(of: Void.self) { group in
@@ -297,7 +320,7 @@ struct Mine: AsyncParsableCommand {
                     let thisAttempt = attempt
                     do {
                         try await ExternalMiner.run(url: url, threads: threads, maxHashesPerSecond: maxHashesPerSecond,
-                                                    providers: providers) { e in
+                                                    providers: providers, selectionCaps: selectionCaps) { e in
                             var o: [String: JSONValue]
                             switch e {
                             case .connected(let e1):
@@ -318,6 +341,9 @@ struct Mine: AsyncParsableCommand {
                                 }
                             case .proofFailed(let type, let error):
                                 o = ["event": "proofFailed", "type": .string(type.wireId), "error": .string(error)]
+                            case .proofSkipped(let type, let nullifier, let reason):
+                                o = ["event": "proofSkipped", "type": .string(type.wireId), "nullifier": .string(Hex.encode(nullifier)),
+                                     "reason": .string(reason)]
                             }
                             // Milliseconds since the miner started: how long each job was mined.
                             o["elapsedMs"] = .int(Int64((ContinuousClock.now - started) / .milliseconds(1)))

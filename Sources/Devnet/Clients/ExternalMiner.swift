@@ -17,6 +17,9 @@ public enum ExternalMiner {
         case proof(type: ProofType, nullifier: [UInt8], verdict: ProofVerdict)
         /// A provider failed to make its proof for a parent.
         case proofFailed(type: ProofType, error: String)
+        /// A proof not submitted because the session's held proofs already reach a limit of the
+        /// miner's selection overlay (`reason` says which; see ``SubmissionLedger``).
+        case proofSkipped(type: ProofType, nullifier: [UInt8], reason: String)
     }
 
     /// Where work comes from, parsed from `--connect`.
@@ -44,8 +47,10 @@ public enum ExternalMiner {
     /// Mines for the node at `url` with `threads` scanning tasks until cancelled (or the remote
     /// closes: then it throws ``ExternalWorkError/connectionClosed``). `providers` make the
     /// miner's own proofs: once per new parent, each is submitted on the session (spec v1.1 §9).
+    /// `selectionCaps` (a selection overlay applied to the network policy) limits what is
+    /// submitted so the node never holds more for the session than the overlay allows.
     public static func run(url: String, threads: Int, maxHashesPerSecond: Double? = nil, worker: String = "simctl",
-                           providers: [any ProofProvider] = [],
+                           providers: [any ProofProvider] = [], selectionCaps: CapsPolicy? = nil,
                            logger: Logger = Logger(label: "animica.miner.external"),
                            onEvent: @escaping @Sendable (Event) -> Void = { _ in }) async throws {
         let endpoint = try Endpoint(url: url)
@@ -62,11 +67,13 @@ public enum ExternalMiner {
         case .stratum(let host, let port):
             try await StratumClient.withConnection(host: host, port: port, worker: worker) { client in
                 sink(.connected(extranonce1: client.extranonce1))
-                let feeder = ProofFeeder(providers: providers, submit: { try await client.submitProof($0) }, onEvent: sink)
+                let feeder = ProofFeeder(providers: providers, caps: selectionCaps,
+                                         submit: { try await client.submitProof($0) }, onEvent: sink)
                 await ScanLoop.mine(jobs: client.jobs, threads: threads, maxHashesPerSecond: maxHashesPerSecond, onJob: {
                     jobEvent($0)
                     feeder.saw($0.template)
                 }) { job, nonce in
+                    feeder.submitting(job, nonce: nonce)
                     // A share still queued when the connection closed never reached the node: not a verdict.
                     guard let verdict = try? await client.submit(job, nonce: nonce) else { return }
                     if verdict == .accepted(isBlock: false) { notes.noteShare(job.template, nonce) }
@@ -77,11 +84,13 @@ public enum ExternalMiner {
         case .webSocket(let url):
             try await GetworkClient.withConnection(url: url, logger: logger) { client in
                 sink(.connected(extranonce1: client.extranonce1))
-                let feeder = ProofFeeder(providers: providers, submit: { try await client.submitProof($0) }, onEvent: sink)
+                let feeder = ProofFeeder(providers: providers, caps: selectionCaps,
+                                         submit: { try await client.submitProof($0) }, onEvent: sink)
                 await ScanLoop.mine(jobs: client.jobs, threads: threads, maxHashesPerSecond: maxHashesPerSecond, onJob: {
                     jobEvent($0)
                     feeder.saw($0.template)
                 }) { job, nonce in
+                    feeder.submitting(job, nonce: nonce)
                     // A share still queued when the connection closed never reached the node: not a verdict.
                     guard let verdict = try? await client.submit(job, nonce: nonce) else { return }
                     if verdict == .accepted(isBlock: false) { notes.noteShare(job.template, nonce) }
@@ -205,21 +214,73 @@ final class HeadSince: Sendable {
 /// Runs an external miner's proof providers once per new parent and submits what they make on
 /// the session. A new parent cancels the previous parent's work (its proofs could only be
 /// refused as stale); a proof the node refuses is reported, not retried.
+///
+/// With a selection overlay (`caps`) it keeps a ``SubmissionLedger`` of what the node holds for
+/// the session and submits only what keeps that within the overlay. It learns which proofs a
+/// block of its own used without any reply saying so (Stratum's `mining.submit` answers only
+/// `true`): before each share on a job carrying its proofs is sent, it notes the block hash that
+/// share would seal; when a later job's parent is one of those hashes, that block was this
+/// miner's, and it carried the job's proofs.
 final class ProofFeeder: Sendable {
     typealias Submit = @Sendable (JSONValue) async throws -> ProofVerdict
     private let providers: [any ProofProvider]
     private let submit: Submit
     private let onEvent: @Sendable (ExternalMiner.Event) -> Void
-    private struct State { var parent: [UInt8]?; var task: Task<Void, Never>?; var stopped = false }
-    private let state = Mutex(State())
 
-    init(providers: [any ProofProvider], submit: @escaping Submit, onEvent: @escaping @Sendable (ExternalMiner.Event) -> Void) {
+    /// The proofs a block sealed by one of this miner's shares would carry: the job's hinted
+    /// nullifiers (Stratum), or — a WebSocket own job, which has no hints — unknown.
+    enum Carried: Sendable, Equatable {
+        case nullifiers([[UInt8]])
+        case unknown
+    }
+    private struct State {
+        var parent: [UInt8]?
+        var task: Task<Void, Never>?
+        var stopped = false
+        var ledger: SubmissionLedger?
+        /// Block hash → what it carries, for the shares sent on the current parent's own jobs.
+        var candidates: [[UInt8]: Carried] = [:]
+    }
+    private let state: Mutex<State>
+    /// Candidate blocks remembered per parent (a share's block hash and the job's hints, ~100
+    /// bytes each); past this a parent's further shares are not noted.
+    static let maxCandidates = 1 << 16
+
+    init(providers: [any ProofProvider], caps: CapsPolicy? = nil, submit: @escaping Submit,
+         onEvent: @escaping @Sendable (ExternalMiner.Event) -> Void) {
         self.providers = providers
         self.submit = submit
         self.onEvent = onEvent
+        self.state = Mutex(State(ledger: caps.map(SubmissionLedger.init(caps:))))
     }
 
-    /// A job arrived: on a new parent, make and submit this parent's proofs.
+    /// The ledger now (tests).
+    var ledger: SubmissionLedger? { state.withLock { $0.ledger } }
+
+    /// A share of `job` is about to be sent: note the block it would seal if the job carries
+    /// proofs this session holds. Called before the send, so the note exists before the node can
+    /// announce the block.
+    func submitting(_ job: ExternalJob, nonce: Nonce) {
+        state.withLock { s in
+            guard let ledger = s.ledger, !ledger.entries.isEmpty, s.candidates.count < Self.maxCandidates,
+                  job.template.parentHash == s.parent else { return }
+            let carried: Carried
+            let hinted = job.proofHints.compactMap { try? Hex.decode($0, requirePrefix: false) }.filter { ledger.entries[$0] != nil }
+            if !hinted.isEmpty {
+                carried = .nullifiers(hinted)
+            } else if job.proofHints.isEmpty, job.jobId.hasSuffix("-" + StratumInbound.hex(UInt64(job.extranonce1), digits: 8)) {
+                carried = .unknown  // a WebSocket own job: `<run>-<round>-<extranonce1>`, no hints
+            } else {
+                return  // a common job: it carries none of the session's proofs
+            }
+            let hash = SHA3_256.hash(UDraw.preimage(signBytes: job.template.signBytes, nonce: nonce,
+                                                    mixSeed: job.template.nonceDomain.mixSeed))
+            s.candidates[hash] = carried
+        }
+    }
+
+    /// A job arrived: on a new parent, update the ledger (the parent may be this miner's block;
+    /// parent-bound proofs are gone), then make and submit this parent's proofs.
     func saw(_ template: HeaderTemplate) {
         guard !providers.isEmpty else { return }
         let parent = ProofParent(template: template)
@@ -227,11 +288,18 @@ final class ProofFeeder: Sendable {
         state.withLock { s in
             guard !s.stopped, s.parent != parent.hash else { return }
             s.parent = parent.hash
+            switch s.candidates[parent.hash] {
+            case .nullifiers(let used)?: s.ledger?.used(used)
+            case .unknown?: s.ledger?.usedUnknown()
+            case nil: break
+            }
+            s.candidates = [:]
+            s.ledger?.parentChanged()
             // Chained: the new parent's work starts when the old one's has stopped, so only the
             // latest task needs awaiting and provider work never piles up.
             let previous = s.task
             previous?.cancel()
-            s.task = Task.detached {
+            s.task = Task.detached { [self] in
                 await previous?.value
                 guard !Task.isCancelled else { return }
                 await withTaskGroup(of: Void.self) { group in
@@ -244,7 +312,14 @@ final class ProofFeeder: Sendable {
                                 return
                             }
                             for e in envelopes {
-                                guard !Task.isCancelled, let v = try? await submit(e.json) else { return }
+                                guard !Task.isCancelled else { return }
+                                if let skip = self.reserve(e) {
+                                    onEvent(.proofSkipped(type: e.type, nullifier: e.nullifier, reason: skip.description))
+                                    continue
+                                }
+                                let v = try? await submit(e.json)
+                                self.answered(e, v)
+                                guard let v else { return }
                                 onEvent(.proof(type: e.type, nullifier: e.nullifier, verdict: v))
                             }
                         }
@@ -252,6 +327,17 @@ final class ProofFeeder: Sendable {
                 }
             }
         }
+    }
+
+    /// The overlay's rule for `e` (nil: submit it; it is reserved in the ledger meanwhile).
+    private func reserve(_ e: ProofEnvelope) -> SubmissionLedger.Skip? {
+        state.withLock { $0.ledger?.reserve(type: e.type, nullifier: e.nullifier) }
+    }
+
+    private func answered(_ e: ProofEnvelope, _ v: ProofVerdict?) {
+        var psi: Int64?
+        if case .held(let p)? = v { psi = p }
+        state.withLock { $0.ledger?.answered(nullifier: e.nullifier, heldPsiRawMicro: psi) }
     }
 
     /// Cancels the current parent's work and waits for it: no proof computation (OpenSSL,

@@ -521,7 +521,7 @@ public actor DevnetNode: WorkProvider {
             SelectionCandidate(type: $0.envelope.type, psiAdjMicro: $0.credit.psiAdjMicro, nullifier: $0.envelope.nullifier,
                                sizeBytes: Int64($0.envelope.canonicalBody.count))
         }
-        let selection = ProofSelector(policy: config.policy).select(candidates, thetaMicro: theta) {
+        let selection = ProofSelector(caps: options.selectionCaps ?? config.policy.caps).select(candidates, thetaMicro: theta) {
             (try? Nullifier(bytes: $0)).map(ctx.isNullifierSeen) ?? true
         }
         let chosen = selection.chosen.map { items[$0] }

@@ -1,3 +1,5 @@
+import MiningCore
+
 /// Node behaviour that is not consensus: how templates and jobs are handed out.
 public struct NodeOptions: Sendable {
     /// `coinbase` of the node's templates.
@@ -16,13 +18,20 @@ public struct NodeOptions: Sendable {
     /// never as blocks — for this long (`stale_grace`): they were found in good faith while the
     /// new job was on its way (docs/decisions/devnet-stratum.md).
     public var staleGrace: Duration
+    /// The caps the node's selector uses for the proofs its jobs attach: a local selection
+    /// overlay applied to the network policy (``SelectionOverlay/apply(to:)``, so never looser),
+    /// or nil for the network policy's own. Only selection changes: each job's `Θ − Σψ` is still
+    /// the network policy's credit of the chosen proofs, which is what the chain will credit.
+    public var selectionCaps: CapsPolicy?
 
     public init(coinbase: String = "devnet-miner", templateRefresh: Duration = .seconds(5),
-                jobTTL: Duration = .seconds(60), proofWait: Duration = .zero, staleGrace: Duration = .seconds(1)) {
+                jobTTL: Duration = .seconds(60), proofWait: Duration = .zero, staleGrace: Duration = .seconds(1),
+                selectionCaps: CapsPolicy? = nil) {
         self.coinbase = coinbase
         self.templateRefresh = templateRefresh
         self.jobTTL = jobTTL
         self.proofWait = proofWait
         self.staleGrace = staleGrace
+        self.selectionCaps = selectionCaps
     }
 }
