@@ -254,7 +254,9 @@ enum RawTCP {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { ch in ch.eventLoop.makeCompletedFuture { try ch.pipeline.syncOperations.addHandler(collector) } }
             .connect(host: "127.0.0.1", port: port).get()
-        try await channel.writeAndFlush(channel.allocator.buffer(string: send)).get()
+        // The server may answer and close before the whole request is written (a 431 for an
+        // oversized head): then the write fails, and what was received is still the answer.
+        try? await channel.writeAndFlush(channel.allocator.buffer(string: send)).get()
         let closed = Task { try await channel.closeFuture.get() }
         let deadline = Task {
             try await Task.sleep(for: .seconds(20))
