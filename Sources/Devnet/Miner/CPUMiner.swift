@@ -18,6 +18,12 @@ public final class CPUMiner: Sendable {
         let solved = Atomic<UInt64>(0)
         /// The generation whose one share was reported.
         let shared = Atomic<UInt64>(0)
+        /// The parent the last reported block was found on, and when: one block per parent for
+        /// a second. A share kept as a proof gives the node's job a new generation at the same
+        /// height, and a second block there would only be a sibling of the first; after a
+        /// second (the node refused the block, say) the parent is open again, so a refusal
+        /// cannot stall the miner.
+        let solvedParent = Mutex<(parent: [UInt8], at: ContinuousClock.Instant)?>(nil)
         let idle = Atomic<Bool>(true)
         let expectedShares = Mutex<(hashesAtSwitch: UInt64, shares: Double, probability: Double)>((0, 0, 0))
     }
@@ -38,6 +44,16 @@ public final class CPUMiner: Sendable {
                                                     maxHashesPerSecond: maxHashesPerSecond)) { event in
             guard let cur = state.job.withLock({ $0 }), cur.generation == event.generation,
                   let nonce = Nonce(bytes: event.hit.nonce) else { return }
+            if event.hit.isBlock {
+                let parent = cur.job.template.parentHash
+                let now = ContinuousClock.now
+                let first = state.solvedParent.withLock { p in
+                    if let p, p.parent == parent, now - p.at < .seconds(1) { return false }
+                    p = (parent, now)
+                    return true
+                }
+                guard first else { return }
+            }
             let previous = event.hit.isBlock ? state.solved.exchange(cur.generation, ordering: .relaxed)
                                              : state.shared.exchange(cur.generation, ordering: .relaxed)
             guard previous != cur.generation else { return }
