@@ -81,7 +81,9 @@ import TestSupport
         let (ports, portCont) = AsyncStream<Int>.makeStream()
         let app = DevnetHTTPServer.makeApplication(rpc: DevnetRPC(node: node), host: "127.0.0.1", port: 0,
                                                    logger: Logger(label: "test.rpc"), maxHeadBytes: 4096,
-                                                   headTimeout: .milliseconds(500)) { portCont.yield($0) }
+                                                   // Long enough that a loaded CI box reads an 8 KB head before it
+                                                   // (500 ms answered the oversized head 408, not 431).
+                                                   headTimeout: .seconds(3)) { portCont.yield($0) }
         let server = RunningHTTPServer(app, logger: Logger(label: "test.rpc"))
         var pit = ports.makeAsyncIterator()
         let port = try #require(await pit.next())
